@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ptdump",
+    products: [
+        .executable(name: "ptdump", targets: ["ptdump"]),
+        .library(name: "PTDumpCore", targets: ["PTDumpCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibElf",
+            pkgConfig: "libelf",
+            providers: [.apt(["libelf-dev"])]
+        ),
+        .target(name: "PTDumpCore", dependencies: ["CLibElf"]),
+        .executableTarget(
+            name: "ptdump",
+            dependencies: [
+                "PTDumpCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PTDumpCoreTests", dependencies: ["PTDumpCore"]),
+    ]
+)

@@ -1,0 +1,66 @@
+/// The kernel's W^X rule for one architecture: which ranges count, and its messages.
+public struct WXRule: Sendable {
+    /// Message prefix (`x86/mm: `, `arm64/mm: `).
+    public var prefix: String
+    /// Page size the counts are in.
+    public var pageSize: UInt64
+    /// True when the range is writable and executable.
+    public var isWX: @Sendable (CoalescedRange) -> Bool
+    /// True when the range counts as non-UXN (arm64 only).
+    public var isNonUXN: @Sendable (CoalescedRange) -> Bool
+    /// The verdict line for (W+X pages, non-UXN pages).
+    public var verdict: @Sendable (UInt64, UInt64) -> String
+
+    /// x86: effective RW and not effective NX (`note_page` with `check_wx`).
+    public static let x86 = WXRule(
+        prefix: "x86/mm: ", pageSize: 4096,
+        isWX: { r in r.effective & X86EntryBits.rw.rawValue != 0 && r.effective & X86EntryBits.nx.rawValue == 0 },
+        isNonUXN: { _ in false },
+        verdict: { wx, _ in
+            wx == 0 ? "x86/mm: Checked W+X mappings: passed, no W+X pages found."
+                    : "x86/mm: Checked W+X mappings: FAILED, \(wx) W+X pages found."
+        })
+}
+
+/// A W+X range found by the check.
+public struct WXFinding: Sendable, Equatable {
+    public var range: CoalescedRange
+    public var pages: UInt64
+}
+
+/// Consumes coalesced ranges and counts W+X (and non-UXN) pages as `CONFIG_DEBUG_WX` does.
+public struct WXChecker: RangeSink {
+    public let rule: WXRule
+    /// Offending ranges, in address order.
+    public private(set) var findings: [WXFinding] = []
+    public private(set) var wxPages: UInt64 = 0
+    public private(set) var nonUXNPages: UInt64 = 0
+
+    public init(rule: WXRule) { self.rule = rule }
+
+    public mutating func marker(_ name: String) {}
+
+    public mutating func range(_ r: CoalescedRange, printed: Bool) {
+        let pages = r.size / rule.pageSize
+        if rule.isNonUXN(r) { nonUXNPages &+= pages }
+        if rule.isWX(r) {
+            wxPages &+= pages
+            findings.append(WXFinding(range: r, pages: pages))
+        }
+    }
+
+    /// True when the check passed.
+    public var passed: Bool { wxPages == 0 && nonUXNPages == 0 }
+
+    /// One line per offending range, `symbolize` naming its start where it can.
+    public func findingLines(symbolize: (UInt64) -> String?) -> [String] {
+        findings.map { f in
+            var s = "\(rule.prefix)Found insecure W+X mapping at address \(hex(f.range.start))-\(hex(f.range.end)) (\(f.pages) pages)"
+            if let sym = symbolize(f.range.start) { s += " \(sym)" }
+            return s
+        }
+    }
+
+    /// The kernel's verdict line.
+    public var verdict: String { rule.verdict(wxPages, nonUXNPages) }
+}

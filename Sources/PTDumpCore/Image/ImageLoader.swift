@@ -1,0 +1,14 @@
+/// Opens an input and picks its loader from the bytes, never from the name.
+public enum ImageLoader {
+    /// Loads `path`.
+    public static func load(path: String) throws(ImageError) -> Image {
+        let file = try MappedFile(path: path)
+        guard file.count >= 4 else { throw .unknownFormat("\(file.count) bytes is too short for any image") }
+        let magic = file.bytes(at: 0, length: 4) ?? []
+        if magic == [0x7f, 0x45, 0x4c, 0x46] {
+            guard file.count >= 64 else { throw .malformedELF("truncated ELF header (\(file.count) of 64 bytes)") }
+            return try ElfCoreLoader.load(path: path, file: file)
+        }
+        throw .unknownFormat("not an ELF file")
+    }
+}

@@ -1,0 +1,41 @@
+/// A kernel `.config`: `CONFIG_X=y|m|n|value` lines and `# CONFIG_X is not set`.
+public struct KernelConfig: Sendable {
+    /// Options with their values (`y`, `m`, a number or a string without quotes).
+    public let values: [String: String]
+
+    /// Parses the text of a `.config`.
+    public init(text: String) {
+        var v: [String: String] = [:]
+        for sub in text.split(separator: "\n") {
+            let line = sub.trimmingCharacters(in: " \t\r")
+            guard line.hasPrefix("CONFIG_"), let eq = line.firstIndex(of: "=") else { continue }
+            var value = String(line[line.index(after: eq)...])
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            v[String(line[line.index(line.startIndex, offsetBy: 7)..<eq])] = value
+        }
+        values = v
+    }
+
+    /// True for `=y` or `=m`. `name` is without the `CONFIG_` prefix.
+    public func isEnabled(_ name: String) -> Bool {
+        guard let v = values[name] else { return false }
+        return v == "y" || v == "m"
+    }
+
+    /// A numeric option (decimal or 0x hex).
+    public func number(_ name: String) -> UInt64? {
+        guard let v = values[name] else { return nil }
+        if v.hasPrefix("0x") { return UInt64(v.dropFirst(2), radix: 16) }
+        return UInt64(v)
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        var s = Substring(self)
+        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
+        while let l = s.last, chars.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

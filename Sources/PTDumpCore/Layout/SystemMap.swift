@@ -1,0 +1,18 @@
+/// A kernel `System.map`: `address type name` lines.
+public struct SystemMap: Sendable {
+    /// Link-time addresses by name.
+    public let symbols: [String: UInt64]
+
+    public init(text: String) throws(ImageError) {
+        var s: [String: UInt64] = [:]
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard f.count >= 3, let a = UInt64(f[0], radix: 16) else {
+                if line.hasPrefix("#") || line.allSatisfy({ $0 == " " }) { continue }
+                throw .other("not a System.map line: \"\(line.prefix(60))\"")
+            }
+            s[String(f[2])] = a
+        }
+        symbols = s
+    }
+}

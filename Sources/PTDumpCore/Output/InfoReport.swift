@@ -1,0 +1,23 @@
+/// `--info`: what was detected and where each fact came from.
+public enum InfoReport {
+    public static func write(image: Image, platform p: Platform, out: TextOutput) {
+        func line(_ k: String, _ v: String, _ s: FactSource? = nil) {
+            out.write(k.padding(to: 20) + v + (s.map { "  [\($0)]" } ?? "") + "\n")
+        }
+        line("format", image.format)
+        line("memory", "\(image.memory.segments.count) segments, \(image.memory.totalSize) bytes")
+        line("arch", p.arch.value.rawValue, p.arch.source)
+        line("levels", String(p.levels.value), p.levels.source)
+        line("page size", String(p.pageSize.value), p.pageSize.source)
+        line("va bits", String(p.vaBits.value), p.vaBits.source)
+        line("root", hex(p.root.value), p.root.source)
+        for r in p.extraCheckRoots { line("check root", hex(r.value), r.source) }
+        for (name, fact) in p.layout.facts { line(name, hex(fact.value), fact.source) }
+        for r in p.layout.ranges { line("walk range", hex16(r.first) + "-" + hex16(r.last)) }
+        for m in p.layout.markers { line("marker", hex16(m.start) + " " + m.name + (m.maxLines > 0 ? " (max \(m.maxLines) lines)" : "")) }
+    }
+}
+
+extension String {
+    func padding(to n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+}

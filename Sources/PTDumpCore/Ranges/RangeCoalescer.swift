@@ -1,0 +1,87 @@
+/// The kernel's `note_page`: merges consecutive walk events with the same level, attributes
+/// and effective attributes into ranges, and breaks them at address markers. Fed `Run`s, it
+/// behaves exactly as if it were given each event of each run in turn.
+public struct RangeCoalescer<Sink: RangeSink> {
+    public var sink: Sink
+    private let markers: [AddressMarker]
+    private let advance: MarkerAdvance
+    private var marker = 0
+    private var level = -1
+    private var started = false
+    private var start: UInt64 = 0
+    private var prot: UInt64 = 0
+    private var effective: UInt64 = 0
+    private var lines = 0
+
+    /// `markers` ascending by start; the first one heads the output.
+    public init(markers: [AddressMarker], advance: MarkerAdvance, sink: Sink) {
+        self.markers = markers + [AddressMarker(UInt64.max, "")]
+        self.advance = advance
+        self.sink = sink
+    }
+
+    @inline(__always) private var nextMarkerStart: UInt64 {
+        marker + 1 < markers.count ? markers[marker + 1].start : UInt64.max
+    }
+
+    /// Notes every event of `run`.
+    public mutating func feed(_ run: Run) {
+        note(run.start, level: Int(run.level), prot: run.prot, effective: run.effective)
+        guard run.last != run.start else { return }
+        let stride = run.stride
+        var at = run.start
+        // Only a marker can end a run inside `run`: jump to the first event at or past it.
+        while true {
+            let m = nextMarkerStart
+            if m == UInt64.max || m > run.last { return }
+            var next: UInt64
+            if m <= at {
+                next = at &+ stride
+            } else {
+                let d = m - run.start
+                let q = d / stride + (d % stride == 0 ? 0 : 1)
+                next = run.start &+ q &* stride
+            }
+            if next <= at || next > run.last { return }
+            note(next, level: Int(run.level), prot: run.prot, effective: run.effective)
+            at = next
+        }
+    }
+
+    /// One event: the kernel's `note_page(addr, level, val)` after `val` became `prot`.
+    public mutating func note(_ addr: UInt64, level newLevel: Int, prot newProt: UInt64, effective newEff: UInt64) {
+        if !started {
+            started = true
+            level = newLevel
+            prot = newProt
+            effective = newEff
+            start = addr
+            sink.marker(markers[marker].name)
+        } else if newProt != prot || newEff != effective || newLevel != level || addr >= nextMarkerStart {
+            let cap = markers[marker].maxLines
+            sink.range(CoalescedRange(start: start, end: addr, level: level, prot: prot, effective: effective),
+                       printed: cap == 0 || lines < cap)
+            lines += 1
+            if addr >= nextMarkerStart {
+                if cap > 0 && lines > cap { sink.skipped(UInt64(lines - cap)) }
+                marker += 1
+                lines = 0
+                sink.marker(markers[marker].name)
+            }
+            start = addr
+            prot = newProt
+            effective = newEff
+            level = newLevel
+        }
+        if advance == .alsoAfterEveryNote && addr >= nextMarkerStart {
+            marker += 1
+            sink.marker(markers[marker].name)
+        }
+    }
+
+    /// The final flush (`note_page(st, 0, -1, 0)`): the last range ends at address 0.
+    public mutating func finish() {
+        guard started else { return }
+        note(0, level: -1, prot: 0, effective: 0)
+    }
+}
