@@ -72,7 +72,8 @@ struct PTDump: ParsableCommand {
                 let out = TextOutput(fd: 1)
                 let symbols = Symbolizer(map: options.systemMap, kernelOffset: image.vmcoreinfo?.kernelOffset ?? 0)
                 var failed = false
-                for (header, checker) in results {
+                for result in results {
+                    let header = result.header, checker = result.checker
                     if let header { out.write(header + "\n") }
                     for line in checker.findingLines(symbolize: symbols.describe) { out.write(line + "\n") }
                     out.write(checker.verdict + "\n")

@@ -29,7 +29,7 @@ public struct WXFinding: Sendable, Equatable {
 }
 
 /// Consumes coalesced ranges and counts W+X (and non-UXN) pages as `CONFIG_DEBUG_WX` does.
-public struct WXChecker: RangeSink {
+public struct WXChecker: RangeSink, Sendable {
     public let rule: WXRule
     /// Offending ranges, in address order.
     public private(set) var findings: [WXFinding] = []

@@ -30,6 +30,27 @@ public struct Options: Sendable {
 /// The paging mechanics of the image, by architecture (kept concrete so the walk specializes).
 public enum Paging: Sendable {
     case x86(X86_64)
+
+    /// Calls `visitor` with the concrete architecture: the one place that lists them.
+    public func accept<V: ArchitectureVisitor>(_ visitor: V) -> V.Result {
+        switch self {
+        case .x86(let a): return visitor.visit(a)
+        }
+    }
+}
+
+/// Code that needs the concrete architecture type (so generic walks specialize).
+public protocol ArchitectureVisitor {
+    associatedtype Result
+    func visit<A: Architecture>(_ arch: A) -> Result
+}
+
+/// The text formats.
+public enum TextStyle: String, Sendable, CaseIterable {
+    /// `/sys/kernel/debug/page_tables/kernel` (x86).
+    case x86
+    /// `/sys/kernel/debug/kernel_page_tables` (arm64).
+    case arm64
 }
 
 /// Everything needed to walk and print: the architecture, the root, the layout, and where
@@ -42,6 +63,10 @@ public struct Platform: Sendable {
     public var pageSize: Fact<Int>
     public var vaBits: Fact<Int>
     public var layout: KernelLayout
+    /// The architecture's text format (the default for `--format`).
+    public var textStyle: TextStyle
+    /// The architecture's W^X rule.
+    public var wxRule: WXRule
     /// Extra roots whose tables the W^X check walks after the main one (x86 PTI user PGD).
     public var extraCheckRoots: [Fact<UInt64>] = []
 }

@@ -61,7 +61,7 @@ public enum X86Platform {
                                 paging: .x86(arch), root: root, levels: lv,
                                 pageSize: Fact(4096, .defaultValue("x86_64")),
                                 vaBits: Fact(fiveLevel ? 57 : 48, .defaultValue("from the level count")),
-                                layout: layout)
+                                layout: layout, textStyle: .x86, wxRule: .x86)
         if let user = ptiUserRoot(memory: image.memory, root: root.value, fiveLevel: fiveLevel, facts: t) {
             platform.extraCheckRoots.append(Fact(user, .inferred("PTI user PGD at root + 4K")))
         }

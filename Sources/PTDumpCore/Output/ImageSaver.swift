@@ -7,10 +7,7 @@ public enum ImageSaver {
         var pages = report.tablePages
         pages.insert(p.root.value)
         for r in p.extraCheckRoots { pages.insert(r.value) }
-        let pageBytes: Int
-        switch p.paging {
-        case .x86(let a): pageBytes = a.levels.map { $0.entries * 8 }.max() ?? 4096
-        }
+        let pageBytes = report.tableBytes
         try CompactImage.write(path: path, arch: p.arch.value, memory: image.memory,
                                pages: pages.filter { image.memory.contains($0, length: pageBytes) }.sorted(),
                                pageBytes: pageBytes, note: CompactImage.noteText(platform: p), vmcoreinfo: image.vmcoreinfo)

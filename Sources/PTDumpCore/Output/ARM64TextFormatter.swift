@@ -1,0 +1,27 @@
+/// arm64 text exactly as Linux 6.1 `/sys/kernel/debug/kernel_page_tables` prints it
+/// (`arch/arm64/mm/ptdump.c`: `note_page` and `dump_prot`).
+public struct ARM64TextFormatter: RangeSink {
+    let out: TextOutput
+    let levelNames: [String]
+    static let units: [Character] = ["K", "M", "G", "T", "P", "E"]
+
+    public init(out: TextOutput, levelNames: [String]) {
+        self.out = out
+        self.levelNames = levelNames
+    }
+
+    public mutating func marker(_ name: String) { out.write("---[ \(name) ]---\n") }
+
+    public mutating func range(_ r: CoalescedRange, printed: Bool) {
+        guard printed else { return }
+        var line = hex16(r.start) + "-" + hex16(r.end) + "   "
+        line += sizeColumn(r.size, units: Self.units, shiftFirst: true) + " "
+        line += r.level >= 0 && r.level < levelNames.count ? levelNames[r.level] : ""
+        if r.prot != 0 {
+            for bit in ARM64.pteBits {
+                if let s = bit.isSet(in: r.prot) ? bit.set : bit.clear { line += " " + s }
+            }
+        }
+        out.write(line + "\n")
+    }
+}
