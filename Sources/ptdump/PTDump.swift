@@ -41,6 +41,9 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Paging levels (x86_64: 4 or 5).", valueName: "N"))
     var levels: Int?
 
+    @Option(help: ArgumentHelp("Output format: x86 or arm64 text (default: the image's architecture).", valueName: "FORMAT"))
+    var format: OutputFormat?
+
     mutating func run() throws {
         let file = self.file
         do {
@@ -84,7 +87,8 @@ struct PTDump: ParsableCommand {
                 if failed { throw ExitCode(1) }
                 return
             }
-            let report = PageTableDump.printText(platform: platform, memory: image.memory, out: TextOutput(fd: 1))
+            let report = PageTableDump.printText(platform: platform, memory: image.memory, style: format?.textStyle,
+                                                 out: TextOutput(fd: 1))
             try finish(report, file: file)
         } catch let e as ImageError {
             fail(file, e.description)
@@ -113,6 +117,18 @@ struct PTDump: ParsableCommand {
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             printError("ptdump: \(message) (see ptdump --help)")
             Glibc.exit(2)
+        }
+    }
+}
+
+/// `--format` values.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case x86, arm64
+
+    var textStyle: TextStyle {
+        switch self {
+        case .x86: return .x86
+        case .arm64: return .arm64
         }
     }
 }
