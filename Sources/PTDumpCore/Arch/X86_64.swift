@@ -36,11 +36,14 @@ public struct X86_64: Architecture {
     public let pfnMask: UInt64
     /// True with LA57.
     public let fiveLevel: Bool
+    /// `_KERNPG_TABLE`: present, RW, accessed, dirty (and the SME bit).
+    let kernelTable: UInt64
 
     /// `smeMask` is VMCOREINFO's `NUMBER(sme_mask)`: cleared from table addresses, kept in prot.
     public init(fiveLevel: Bool, smeMask: UInt64 = 0) {
         self.fiveLevel = fiveLevel
         pfnMask = 0x000f_ffff_ffff_f000 & ~smeMask
+        kernelTable = 0x63 | smeMask
         if fiveLevel {
             levels = [TableLevel(shift: 48, entries: 512, kernelLevel: 0, holeLevel: 0),
                       TableLevel(shift: 39, entries: 512, kernelLevel: 1, holeLevel: 1),
@@ -64,10 +67,17 @@ public struct X86_64: Architecture {
     public func classify(_ e: UInt64, level: Int) -> EntryClass {
         if Self.isNone(e) { return .hole }
         let present = e & X86EntryBits.present.rawValue != 0
+        let flags = e & ~pfnMask
+        let ignored = X86EntryBits.user.rawValue | X86EntryBits.nx.rawValue
         switch levels[level].kernelLevel {
-        case 0, 1:
-            // pgd/p4d: never leaves; a non-present entry is "bad", cleared and reported as a hole.
-            return present ? .table(e & pfnMask) : .hole
+        case 0:
+            // 5-level pgd: pgd_none is val == 0, pgd_bad is flags other than _KERNPG_TABLE;
+            // the kernel clears a bad entry and reports a hole. Never a leaf.
+            if fiveLevel { return e == 0 || flags & ~ignored != kernelTable ? .hole : .table(e & pfnMask) }
+            fallthrough
+        case 1:
+            // p4d (the top table with 4 levels): p4d_bad is any flag outside _KERNPG_TABLE | USR | NX.
+            return flags & ~(kernelTable | ignored) != 0 ? .hole : .table(e & pfnMask)
         case 2:
             // pud_large: PSE and PRESENT; a non-present pud is skipped.
             if !present { return .skip }

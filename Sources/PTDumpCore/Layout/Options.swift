@@ -69,4 +69,19 @@ public struct Platform: Sendable {
     public var wxRule: WXRule
     /// Extra roots whose tables the W^X check walks after the main one (x86 PTI user PGD).
     public var extraCheckRoots: [Fact<UInt64>] = []
+
+    public init(arch: Fact<ArchKind>, paging: Paging, root: Fact<UInt64>, levels: Fact<Int>, pageSize: Fact<Int>,
+                vaBits: Fact<Int>, layout: KernelLayout, textStyle: TextStyle, wxRule: WXRule,
+                extraCheckRoots: [Fact<UInt64>] = []) {
+        self.arch = arch
+        self.paging = paging
+        self.root = root
+        self.levels = levels
+        self.pageSize = pageSize
+        self.vaBits = vaBits
+        self.layout = layout
+        self.textStyle = textStyle
+        self.wxRule = wxRule
+        self.extraCheckRoots = extraCheckRoots
+    }
 }

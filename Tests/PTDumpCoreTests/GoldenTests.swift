@@ -1,0 +1,56 @@
+import Testing
+import PTDumpCore
+
+/// Real kernels: the compact images in samples/ must print the kernel's own text.
+@Suite struct GoldenTests {
+    static let cases = ["x86_64-4level", "x86_64-5level", "x86_64-rodata-off"]
+
+    @Test(arguments: cases)
+    func textMatchesKernel(_ name: String) throws {
+        let image = try ImageLoader.load(path: "\(repoRoot)/samples/\(name)/image.ptd")
+        let platform = try PlatformResolver.resolve(image: image, options: Options())
+        let (text, report) = renderText(platform, image.memory)
+        #expect(report.problems.isEmpty)
+        let expected = readRepoFile("samples/\(name)/expected.txt")
+        #expect(!expected.isEmpty)
+        #expect(text == expected)
+    }
+
+    @Test(arguments: cases)
+    func wxVerdictMatchesKernel(_ name: String) throws {
+        let image = try ImageLoader.load(path: "\(repoRoot)/samples/\(name)/image.ptd")
+        let platform = try PlatformResolver.resolve(image: image, options: Options())
+        let lines = wxLines(platform, image.memory)
+        let verdict = readRepoFile("samples/\(name)/wx.txt").trimmingSuffixNewline()
+        #expect(lines.last == verdict)
+    }
+
+    @Test func rodataOffFindingsListEveryRange() throws {
+        let image = try ImageLoader.load(path: "\(repoRoot)/samples/x86_64-rodata-off/image.ptd")
+        let platform = try PlatformResolver.resolve(image: image, options: Options())
+        let lines = wxLines(platform, image.memory)
+        #expect(lines.first == "x86/mm: Found insecure W+X mapping at address 0xffffffff81000000-0xffffffff81800000 (2048 pages)")
+        #expect(lines.count == 6)
+    }
+
+    @Test func compactImageRoundTripsThroughSave() throws {
+        let image = try ImageLoader.load(path: "\(repoRoot)/samples/x86_64-5level/image.ptd")
+        let platform = try PlatformResolver.resolve(image: image, options: Options())
+        let out = scratchPath("roundtrip.ptd")
+        _ = try ImageSaver.save(to: out, image: image, platform: platform)
+        let again = try ImageLoader.load(path: out)
+        let p2 = try PlatformResolver.resolve(image: again, options: Options())
+        #expect(again.format == "ptdump compact image")
+        #expect(p2.root.value == platform.root.value)
+        #expect(renderText(p2, again.memory).0 == readRepoFile("samples/x86_64-5level/expected.txt"))
+        #expect(again.vmcoreinfo == image.vmcoreinfo)
+    }
+}
+
+extension String {
+    func trimmingSuffixNewline() -> String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+}
