@@ -8,6 +8,8 @@ public struct WalkReport: Sendable {
     public var tablesRead = 0
     /// Bytes in the largest table of the architecture.
     public var tableBytes = 4096
+
+    public init() {}
 }
 
 /// A W^X check of one root.

@@ -1,0 +1,145 @@
+import Testing
+import PTDumpCore
+
+/// The generic walker's contract: every VA once, in order; runs equal a plain walk; shared and
+/// cyclic tables are bounded.
+@Suite struct WalkerTests {
+    /// A random x86 mapping set: 4K pages, 2M and 1G leaves with random attributes.
+    func randomImage(seed: UInt64) -> PageTableBuilder<X86_64> {
+        var rng = SplitMix64(state: seed)
+        var b = x86Builder()
+        let bases: [UInt64] = [0xffff_8880_0000_0000, 0xffff_c900_0000_0000, 0xffff_ffff_8000_0000, 0x0000_7f00_0000_0000]
+        for _ in 0..<60 {
+            let base = bases[Int(rng.next() % UInt64(bases.count))]
+            let level = [1, 2, 3, 3, 3][Int(rng.next() % 5)]          // pud, pmd, pte leaves
+            let span: UInt64 = 1 << UInt64(b.arch.levels[level].shift)
+            let va = base &+ (rng.next() % 1024) * span
+            let rw = rng.next() & 1 == 0, nx = rng.next() & 1 == 0
+            let pa = (rng.next() % 4096) << 12
+            let e = level == 3 ? X86Entry.page(pa, rw: rw, nx: nx) : X86Entry.large(pa & ~(span - 1), rw: rw, nx: nx)
+            let t = b.table(for: va, level: level)
+            let existing = b.entry(table: t, index: b.index(of: va, level: level))
+            if level < 3, case .table = b.arch.classify(existing, level: level) {
+                continue        // never overwrite a table with a leaf
+            }
+            b.install(va: va, level: level, entry: e)
+        }
+        return b
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func runsEqualAPlainWalk(seed: UInt64) throws {
+        let b = randomImage(seed: seed)
+        let mem = try b.physicalMemory()
+        let ranges = X86Layout.layout(fiveLevel: false, facts: FactTable()).ranges
+        var got: [Run] = []
+        var w = Walker(arch: b.arch, memory: mem)
+        w.walk(root: b.root, ranges: ranges) { got.append($0) }
+        // Expand runs to single events and compare with the reference walk.
+        var events: [Run] = []
+        for r in got {
+            var a = r.start
+            while true {
+                events.append(Run(start: a, last: a, shift: Int(r.shift), level: Int(r.level), prot: r.prot, effective: r.effective))
+                if a == r.last { break }
+                a &+= r.stride
+            }
+        }
+        let reference = referenceEvents(arch: b.arch, memory: mem, root: b.root, ranges: ranges)
+        #expect(events == reference)
+        #expect(w.problems.isEmpty)
+    }
+
+    @Test(arguments: [7, 8, 9] as [UInt64])
+    func everyAddressIsReportedOnceInOrder(seed: UInt64) throws {
+        let b = randomImage(seed: seed)
+        let mem = try b.physicalMemory()
+        let p = try x86Platform(root: b.root)
+        let sink = PageTableDump.run(arch: b.arch, memory: mem, root: b.root, ranges: p.layout.ranges,
+                                     markers: p.layout.markers, advance: p.layout.advance,
+                                     sink: RangeCollector(), report: &WalkReportBox.scratch)
+        #expect(sink.ranges.first?.start == 0)
+        #expect(sink.ranges.last?.end == 0)              // the final flush ends at address 0
+        for (a, b2) in zip(sink.ranges, sink.ranges.dropFirst()) {
+            #expect(a.end == b2.start)                   // contiguous: nothing twice, nothing missing
+            #expect(a.start < a.end)
+        }
+    }
+
+    @Test(arguments: [11, 12] as [UInt64])
+    func coalescingNeverMergesDifferingAttributes(seed: UInt64) throws {
+        let b = randomImage(seed: seed)
+        let mem = try b.physicalMemory()
+        let ranges = X86Layout.layout(fiveLevel: false, facts: FactTable()).ranges
+        let sink = PageTableDump.run(arch: b.arch, memory: mem, root: b.root, ranges: ranges, markers: [AddressMarker(0, "all")],
+                                     advance: .oneStepOnFlush, sink: RangeCollector(), report: &WalkReportBox.scratch)
+        let events = referenceEvents(arch: b.arch, memory: mem, root: b.root, ranges: ranges)
+        // Each event lies in exactly one range, and that range has the event's attributes.
+        var i = 0
+        for e in events {
+            while i < sink.ranges.count && sink.ranges[i].end != 0 && e.start >= sink.ranges[i].end { i += 1 }
+            let r = sink.ranges[i]
+            #expect(r.level == Int(e.level) && r.prot == e.prot && r.effective == e.effective)
+        }
+        // Neighbouring ranges always differ (or the marker split them; there is one marker here).
+        for (a, c) in zip(sink.ranges, sink.ranges.dropFirst()) {
+            #expect(a.level != c.level || a.prot != c.prot || a.effective != c.effective)
+        }
+    }
+
+    @Test func sharedTablesAreSummarizedOnce() throws {
+        // KASAN-style early shadow: one PUD, PMD and PTE table reused by 200 top-level entries.
+        var b = x86Builder()
+        let pte = b.newTable(), pmd = b.newTable(), pud = b.newTable()
+        let zero = b.newData([UInt8](repeating: 0, count: 4096))
+        for i in 0..<512 {
+            b.set(table: pte, index: i, X86Entry.page(zero, rw: false))
+            b.set(table: pmd, index: i, pte | X86Entry.table)
+            b.set(table: pud, index: i, pmd | X86Entry.table)
+        }
+        for i in 300..<500 { b.set(table: b.root, index: i, pud | X86Entry.table) }
+        let mem = try b.physicalMemory()
+        let p = try x86Platform(root: b.root)
+        var w = Walker(arch: b.arch, memory: mem)
+        var runs = 0
+        w.walk(root: b.root, ranges: p.layout.ranges) { _ in runs += 1 }
+        #expect(w.tablesRead <= 5)                       // root (once per range) + pud + pmd + pte
+        #expect(runs == 256 + 240)                       // one run per top-level entry walked
+        let (text, _) = renderText(p, mem)
+        // 200 × 512 GiB of identical 4K mappings print as a handful of lines split only by markers.
+        #expect(text.split(separator: "\n").count < 40)
+        #expect(text.contains("ro                 GLB NX pte"))
+    }
+
+    @Test func selfReferencingTablesTerminate() throws {
+        // Every entry of every level points back at the root: 512^4 paths, one table.
+        var b = x86Builder()
+        for i in 0..<512 { b.set(table: b.root, index: i, b.root | X86Entry.table) }
+        let mem = try b.physicalMemory()
+        let p = try x86Platform(root: b.root)
+        var w = Walker(arch: b.arch, memory: mem)
+        var count = 0
+        w.walk(root: b.root, ranges: p.layout.ranges) { _ in count += 1 }
+        #expect(w.tablesRead <= 8)
+        #expect(count > 0)
+    }
+
+    @Test func unreadableTableIsReportedAndTheWalkGoesOn() throws {
+        var b = x86Builder()
+        b.install(va: 0xffff_8880_0000_0000, level: 3, entry: X86Entry.page(0x5000))
+        b.set(table: b.root, index: 300, 0x7_0000_0000 | X86Entry.table)     // outside memory
+        b.install(va: 0xffff_ffff_8000_0000, level: 3, entry: X86Entry.page(0x6000))
+        let mem = try b.physicalMemory()
+        let p = try x86Platform(root: b.root)
+        let (text, report) = renderText(p, mem)
+        #expect(report.problems.count == 1)
+        #expect(report.problems.first?.tablePA == 0x7_0000_0000)
+        #expect(report.problems.first?.description.contains("outside the image's memory") == true)
+        #expect(text.contains("0xffffffff80000000-0xffffffff80001000"))      // later mappings still printed
+    }
+}
+
+/// A throwaway report for calls that need one.
+enum WalkReportBox {
+    nonisolated(unsafe) static var scratch = WalkReport()
+}
