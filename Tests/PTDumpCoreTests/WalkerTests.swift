@@ -55,9 +55,10 @@ import PTDumpCore
         let b = randomImage(seed: seed)
         let mem = try b.physicalMemory()
         let p = try x86Platform(root: b.root)
+        var report = WalkReport()
         let sink = PageTableDump.run(arch: b.arch, memory: mem, root: b.root, ranges: p.layout.ranges,
                                      markers: p.layout.markers, advance: p.layout.advance,
-                                     sink: RangeCollector(), report: &WalkReportBox.scratch)
+                                     sink: RangeCollector(), report: &report)
         #expect(sink.ranges.first?.start == 0)
         #expect(sink.ranges.last?.end == 0)              // the final flush ends at address 0
         for (a, b2) in zip(sink.ranges, sink.ranges.dropFirst()) {
@@ -71,8 +72,9 @@ import PTDumpCore
         let b = randomImage(seed: seed)
         let mem = try b.physicalMemory()
         let ranges = X86Layout.layout(fiveLevel: false, facts: FactTable()).ranges
+        var report = WalkReport()
         let sink = PageTableDump.run(arch: b.arch, memory: mem, root: b.root, ranges: ranges, markers: [AddressMarker(0, "all")],
-                                     advance: .oneStepOnFlush, sink: RangeCollector(), report: &WalkReportBox.scratch)
+                                     advance: .oneStepOnFlush, sink: RangeCollector(), report: &report)
         let events = referenceEvents(arch: b.arch, memory: mem, root: b.root, ranges: ranges)
         // Each event lies in exactly one range, and that range has the event's attributes.
         var i = 0
@@ -139,7 +141,3 @@ import PTDumpCore
     }
 }
 
-/// A throwaway report for calls that need one.
-enum WalkReportBox {
-    nonisolated(unsafe) static var scratch = WalkReport()
-}

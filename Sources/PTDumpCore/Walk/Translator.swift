@@ -39,7 +39,10 @@ public struct Translator<A: Architecture> {
     /// Bounded: gives up after `budget` tables.
     public func firstLeaf(root: UInt64, from: UInt64, last: UInt64, budget: Int = 4096) -> (va: UInt64, pa: UInt64)? {
         var left = budget
-        return search(pa: root, li: 0, base: 0, from: from, last: last, left: &left)
+        let span = arch.levels[0].tableSpan
+        let base = span == 0 ? 0 : from & ~(span - 1)
+        let end = span == 0 ? last : min(last, base &+ (span - 1))
+        return search(pa: root, li: 0, base: base, from: from, last: end, left: &left)
     }
 
     private func search(pa: UInt64, li: Int, base: UInt64, from: UInt64, last: UInt64, left: inout Int) -> (va: UInt64, pa: UInt64)? {

@@ -1,0 +1,121 @@
+import Testing
+import PTDumpCore
+import CLibElf
+
+/// Every kind of bad input is a typed error with a message a user understands, never a trap.
+@Suite struct InputErrorTests {
+    func loadError(_ path: String) -> ImageError? {
+        do { _ = try ImageLoader.load(path: path); return nil } catch { return error }
+    }
+
+    /// A valid little x86 core: one PT_LOAD holding a root table at 0x1000 and a VMCOREINFO note.
+    func core(segments extra: [ElfSegment] = [], vmcoreinfo: String? = nil, loadOverride: ElfSegment? = nil) throws -> String {
+        var b = x86Builder()
+        b.install(va: 0xffff_8880_0000_0000, level: 3, entry: X86Entry.page(0x1000))
+        let mem = b.bytes
+        var notes: [UInt8] = []
+        if let vi = vmcoreinfo { notes = noteBytes("VMCOREINFO", 0, Array(vi.utf8)) }
+        var segs = [ElfSegment(type: UInt32(PT_NOTE), data: notes)]
+        segs.append(loadOverride ?? ElfSegment(type: UInt32(PT_LOAD), vaddr: b.physicalBase, paddr: b.physicalBase, data: mem, align: 4096))
+        segs += extra
+        let path = scratchPath("core-\(segs.count)-\(vmcoreinfo?.count ?? 0)-\(loadOverride?.fileszOverride ?? 0)")
+        try ElfWriter.write(path: path, machine: 62, type: 4, segments: segs)
+        return path
+    }
+
+    func noteBytes(_ name: String, _ type: UInt32, _ desc: [UInt8]) -> [UInt8] {
+        func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * UInt32($0))) } }
+        func pad(_ b: [UInt8]) -> [UInt8] { b + [UInt8](repeating: 0, count: (4 - b.count % 4) % 4) }
+        let n = Array(name.utf8) + [0]
+        return le32(UInt32(n.count)) + le32(UInt32(desc.count)) + le32(type) + pad(n) + pad(desc)
+    }
+
+    @Test func missingFile() {
+        #expect(loadError("/nonexistent/dump.elf") == .cannotOpen("No such file or directory"))
+    }
+
+    @Test func emptyFile() {
+        #expect(loadError(writeScratch("empty", [])) == .empty)
+    }
+
+    @Test func directoryIsUnreadable() {
+        #expect(loadError("/tmp") == .cannotOpen("is a directory"))
+    }
+
+    @Test func notELF() {
+        let e = loadError(writeScratch("text", Array("hello, this is not a dump\n".utf8)))
+        #expect(e?.description.hasPrefix("unknown format") == true)
+    }
+
+    @Test func truncatedHeader() throws {
+        let e = loadError(writeScratch("trunc-header", [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1] + [UInt8](repeating: 0, count: 33)))
+        #expect(e?.description.contains("truncated ELF header") == true)
+    }
+
+    @Test func segmentBeyondEndOfFile() throws {
+        let path = try core(vmcoreinfo: "OSRELEASE=6.1\n",
+                            loadOverride: ElfSegment(type: UInt32(PT_LOAD), paddr: 0x10_0000, data: [UInt8](repeating: 0, count: 4096),
+                                                     align: 4096, fileszOverride: 1 << 30))
+        guard case .segmentBeyondFile = loadError(path) else { Issue.record("expected segmentBeyondFile"); return }
+    }
+
+    @Test func overlappingSegments() throws {
+        let path = try core(segments: [ElfSegment(type: UInt32(PT_LOAD), paddr: 0x10_0800, data: [UInt8](repeating: 1, count: 4096), align: 4096)])
+        guard case .overlappingSegments = loadError(path) else { Issue.record("expected overlappingSegments"); return }
+    }
+
+    @Test func filteredAndZeroFilledSegments() throws {
+        let path = try core(segments: [
+            ElfSegment(type: UInt32(PT_LOAD), paddr: 0x8000_0000, data: [1, 2, 3, 4], memsz: 8192, align: 4096),
+            ElfSegment(type: UInt32(PT_LOAD), paddr: 0x9000_0000, data: [9], align: 4096, offsetOverride: UInt64.max),
+        ])
+        let image = try ImageLoader.load(path: path)
+        #expect(try image.memory.read(0x8000_0000, length: 6) == [1, 2, 3, 4, 0, 0])
+        #expect(image.memory.contains(0x8000_1fff, length: 1))
+        #expect(!image.memory.contains(0x9000_0000, length: 1))          // p_offset = -1: absent
+        #expect(throws: ImageError.self) { try image.memory.u64(0x9000_0000) }
+    }
+
+    @Test func malformedVMCoreInfo() throws {
+        let path = try core(vmcoreinfo: "OSRELEASE=6.1\nSYMBOL(init_top_pgt)=zzz\n")
+        guard case .malformedVMCoreInfo(let why) = loadError(path) else { Issue.record("expected malformedVMCoreInfo"); return }
+        #expect(why.contains("init_top_pgt"))
+    }
+
+    @Test func noRootAnywhere() throws {
+        let image = try ImageLoader.load(path: try core(vmcoreinfo: "OSRELEASE=6.1\n"))
+        #expect(throws: ImageError.missingFact("no page-table root found: the image has no VMCOREINFO and no QEMU CPU note; pass --root 0x...")) {
+            try PlatformResolver.resolve(image: image, options: Options())
+        }
+    }
+
+    @Test func rootOutsideMemory() throws {
+        let image = try ImageLoader.load(path: try core(vmcoreinfo: "SYMBOL(init_top_pgt)=ffffffff90000000\nNUMBER(phys_base)=0\n"))
+        #expect(throws: ImageError.outsideMemory(0x1000_0000, 4096)) {
+            try PlatformResolver.resolve(image: image, options: Options())
+        }
+    }
+
+    @Test func rootFromVMCoreInfoWithNegativePhysBase() throws {
+        // init_top_pgt at 0xffffffff81100000 with phys_base = -0xf00000 → root PA 0x200000? Use the builder's root.
+        let base: UInt64 = 0x10_0000
+        let sym = X86Layout.startKernelMap + 0x30_0000
+        let physBase = Int64(base) - 0x30_0000
+        let image = try ImageLoader.load(path: try core(vmcoreinfo: "SYMBOL(init_top_pgt)=\(String(sym, radix: 16))\nNUMBER(phys_base)=\(physBase)\nNUMBER(pgtable_l5_enabled)=0\n"))
+        let p = try PlatformResolver.resolve(image: image, options: Options())
+        #expect(p.root.value == base)
+        #expect(p.root.source.description.contains("VMCOREINFO"))
+        #expect(p.levels.value == 4)
+        let (text, report) = renderText(p, image.memory)
+        #expect(report.problems.isEmpty)
+        #expect(text.contains("0xffff888000000000-0xffff888000001000           4K     RW                 GLB NX pte"))
+    }
+
+    @Test func rootFlagOverridesAndArchContradictionIsRefused() throws {
+        let image = try ImageLoader.load(path: try core(vmcoreinfo: "OSRELEASE=6.1\n"))
+        let p = try PlatformResolver.resolve(image: image, options: Options(root: 0x10_0000))
+        #expect(p.root.source == .flag("--root"))
+        #expect(throws: ImageError.self) { try PlatformResolver.resolve(image: image, options: Options(root: 0x10_0000, arch: .arm64)) }
+        #expect(throws: ImageError.self) { try PlatformResolver.resolve(image: image, options: Options(root: 0x10_0800)) }
+    }
+}
