@@ -3,7 +3,10 @@ public struct Symbolizer {
     private let sorted: [(UInt64, String)]
 
     public init(map: SystemMap?, kernelOffset: UInt64) {
-        sorted = (map?.symbols ?? [:]).map { ($0.value &+ kernelOffset, $0.key) }.sorted { $0.0 < $1.0 }
+        // Stable by address, then file order: the first name System.map gives an address wins.
+        let all = (map?.ordered ?? []).enumerated().map { ($0.element.address &+ kernelOffset, $0.offset, $0.element.name) }
+        var seen = Set<UInt64>()
+        sorted = all.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.filter { seen.insert($0.0).inserted }.map { ($0.0, $0.2) }
     }
 
     /// `(name+0xoff)` for the closest symbol at or below `addr`, within 16 MiB.

@@ -2,9 +2,12 @@
 public struct SystemMap: Sendable {
     /// Link-time addresses by name.
     public let symbols: [String: UInt64]
+    /// Every line's (address, name), in file order.
+    public let ordered: [(address: UInt64, name: String)]
 
     public init(text: String) throws(ImageError) {
         var s: [String: UInt64] = [:]
+        var o: [(UInt64, String)] = []
         for line in text.split(separator: "\n") {
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
             guard f.count >= 3, let a = UInt64(f[0], radix: 16) else {
@@ -12,7 +15,9 @@ public struct SystemMap: Sendable {
                 throw .other("not a System.map line: \"\(line.prefix(60))\"")
             }
             s[String(f[2])] = a
+            o.append((a, String(f[2])))
         }
         symbols = s
+        ordered = o
     }
 }
