@@ -85,9 +85,35 @@ public protocol Architecture: Sendable {
     func outputAddress(_ entry: UInt64, level: Int) -> UInt64
     /// Attribute table for `--walk` and JSON names.
     var attributes: [AttributeBit] { get }
+    /// What a range allows, from its compared attributes and effective permissions.
+    func permissions(prot: UInt64, effective: UInt64) -> Permissions
+}
+
+/// What a mapping allows, in architecture-neutral words (JSON, `--walk`).
+public struct Permissions: Sendable, Equatable {
+    public var present: Bool
+    public var user: Bool
+    public var write: Bool
+    /// Executable by the kernel.
+    public var execute: Bool
+    /// Executable from user mode (arm64 separates it; x86 uses `execute`).
+    public var userExecute: Bool
+
+    public init(present: Bool, user: Bool, write: Bool, execute: Bool, userExecute: Bool) {
+        self.present = present
+        self.user = user
+        self.write = write
+        self.execute = execute
+        self.userExecute = userExecute
+    }
 }
 
 extension Architecture {
+    /// Valid bit only, for architectures that do not say more.
+    public func permissions(prot: UInt64, effective: UInt64) -> Permissions {
+        Permissions(present: prot & 1 != 0, user: false, write: false, execute: false, userExecute: false)
+    }
+
     /// Index into `levels` of the real level whose kernel level is `kernelLevel`.
     public func levelIndex(forKernelLevel k: Int) -> Int? { levels.firstIndex { $0.kernelLevel == k || $0.holeLevel == k } }
     /// Bits of VA the tables translate.

@@ -110,6 +110,15 @@ public struct X86_64: Architecture {
         return e & pfnMask & blockMask
     }
 
+    /// From the effective permissions (USR, RW and NX as inherited down the levels).
+    public func permissions(prot: UInt64, effective: UInt64) -> Permissions {
+        let present = prot & X86EntryBits.present.rawValue != 0
+        let user = present && effective & X86EntryBits.user.rawValue != 0
+        let exec = present && effective & X86EntryBits.nx.rawValue == 0
+        return Permissions(present: present, user: user, write: present && effective & X86EntryBits.rw.rawValue != 0,
+                           execute: exec, userExecute: exec && user)
+    }
+
     public var attributes: [AttributeBit] {
         [AttributeBit("_PAGE_PRESENT", mask: 1 << 0, set: "P", clear: nil),
          AttributeBit("_PAGE_USER", mask: 1 << 2, set: "USR", clear: nil),

@@ -7,6 +7,7 @@ public enum ElfCoreLoader {
     public static func load(path: String, file: MappedFile) throws(ImageError) -> Image {
         let elf = try ElfFile(path: path)
         guard elf.elfClass == Int32(ELFCLASS64) else { throw .unknownFormat("32-bit ELF is not supported") }
+        if elf.type != 4 { return try ElfExecutableLoader.load(elf: elf, file: file) }
         let phdrs = try elf.programHeaders()
         var segments: [MemorySegment] = []
         var hints: [(UInt64, UInt64)] = []

@@ -32,6 +32,12 @@ public struct Image: Sendable {
     public var ptdumpNote: [(key: String, value: String)] = []
     /// PT_LOAD segments whose `p_vaddr` differs from `p_paddr` (kdump direct-map hints).
     public var virtualHints: [(vaddr: UInt64, paddr: UInt64)] = []
+    /// Symbols of an ELF executable.
+    public var symbols: [ElfSymbol] = []
+    /// Virtual views of an executable's loaded segments (symbol → physical address).
+    public var loadedViews: [VirtualView] = []
+    /// Section headers of an executable.
+    public var sections: [SectionHeader] = []
 
     public init(format: String, memory: PhysicalMemory, arch: ArchKind? = nil) {
         self.format = format

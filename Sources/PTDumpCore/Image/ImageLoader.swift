@@ -1,7 +1,7 @@
 /// Opens an input and picks its loader from the bytes, never from the name.
 public enum ImageLoader {
-    /// Loads `path`.
-    public static func load(path: String) throws(ImageError) -> Image {
+    /// Loads `path`; `options` supply what a raw dump cannot say.
+    public static func load(path: String, options: Options = Options()) throws(ImageError) -> Image {
         let file = try MappedFile(path: path)
         guard file.count >= 4 else { throw .unknownFormat("\(file.count) bytes is too short for any image") }
         let magic = file.bytes(at: 0, length: 4) ?? []
@@ -9,6 +9,9 @@ public enum ImageLoader {
             guard file.count >= 64 else { throw .malformedELF("truncated ELF header (\(file.count) of 64 bytes)") }
             return try ElfCoreLoader.load(path: path, file: file)
         }
-        throw .unknownFormat("not an ELF file")
+        if options.arch == nil && options.root == nil {
+            throw .unknownFormat("not an ELF file (for a raw physical dump pass --arch, --root and the paging flags)")
+        }
+        return try RawLoader.load(file: file, options: options)
     }
 }

@@ -24,6 +24,27 @@ public struct KernelLayout: Sendable {
         self.facts = facts
     }
 
+    /// The same layout walking only `window`: ranges clipped to it, and the markers starting
+    /// with the one in force at its start.
+    public func restricted(to window: WalkRange) -> KernelLayout {
+        func clip(_ rs: [WalkRange]) -> [WalkRange] {
+            rs.compactMap { r in
+                let f = max(r.first, window.first), l = min(r.last, window.last)
+                return f <= l ? WalkRange(first: f, last: l) : nil
+            }
+        }
+        func from(_ ms: [AddressMarker]) -> [AddressMarker] {
+            guard let i = ms.lastIndex(where: { $0.start <= window.first }) else { return ms }
+            return Array(ms[i...])
+        }
+        var l = self
+        l.ranges = clip(ranges)
+        l.checkRanges = clip(checkRanges)
+        l.markers = from(markers)
+        l.checkMarkers = from(checkMarkers)
+        return l
+    }
+
     /// The fact called `name`.
     public func fact(_ name: String) -> UInt64? { facts.first { $0.name == name }?.fact.value }
 }

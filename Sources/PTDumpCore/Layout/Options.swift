@@ -14,6 +14,14 @@ public struct Options: Sendable {
     public var kernelConfig: KernelConfig?
     /// `--system-map FILE`.
     public var systemMap: SystemMap?
+    /// `--root-symbol NAME`: the root is this symbol of an ELF executable.
+    public var rootSymbol: String?
+    /// `--root-level NAME`: the root table's level (pgd, p4d, pud, pmd, pte).
+    public var rootLevel: String?
+    /// `--va-base VA`: what the root table's first entry maps (with `--root-level`).
+    public var vaBase: UInt64?
+    /// `--base PA`: physical address of a raw dump's first byte.
+    public var rawBase: UInt64 = 0
 
     public init(root: UInt64? = nil, levels: Int? = nil, pageSize: Int? = nil, vaBits: Int? = nil,
                 arch: ArchKind? = nil, kernelConfig: KernelConfig? = nil, systemMap: SystemMap? = nil) {
@@ -69,6 +77,10 @@ public struct Platform: Sendable {
     public var wxRule: WXRule
     /// Extra roots whose tables the W^X check walks after the main one (x86 PTI user PGD).
     public var extraCheckRoots: [Fact<UInt64>] = []
+    /// Real level of the root table (0 = the top; `--root-level`).
+    public var rootLevel = 0
+    /// Virtual address the root table's first entry maps (with `--root-level`; `--va-base`).
+    public var vaBase: UInt64 = 0
 
     public init(arch: Fact<ArchKind>, paging: Paging, root: Fact<UInt64>, levels: Fact<Int>, pageSize: Fact<Int>,
                 vaBits: Fact<Int>, layout: KernelLayout, textStyle: TextStyle, wxRule: WXRule,

@@ -3,11 +3,14 @@
 public struct ARM64TextFormatter: RangeSink {
     let out: TextOutput
     let levelNames: [String]
+    let physical: Bool
     static let units: [Character] = ["K", "M", "G", "T", "P", "E"]
 
-    public init(out: TextOutput, levelNames: [String]) {
+    /// `physical`: append each mapped range's physical start (`--phys`).
+    public init(out: TextOutput, levelNames: [String], physical: Bool = false) {
         self.out = out
         self.levelNames = levelNames
+        self.physical = physical
     }
 
     public mutating func marker(_ name: String) { out.write("---[ \(name) ]---\n") }
@@ -22,6 +25,7 @@ public struct ARM64TextFormatter: RangeSink {
                 if let s = bit.isSet(in: r.prot) ? bit.set : bit.clear { line += " " + s }
             }
         }
+        if physical, let pa = r.physical { line += " " + hex16(pa) }
         out.write(line + "\n")
     }
 }

@@ -19,17 +19,37 @@ public struct WXCheckResult: Sendable {
     public var checker: WXChecker
 }
 
+/// How to walk and print, beyond the platform.
+public struct DumpOptions: Sendable {
+    /// Text format (nil: the architecture's).
+    public var style: TextStyle?
+    /// JSON lines instead of text.
+    public var json = false
+    /// Print and break ranges on physical addresses (`--phys`).
+    public var physical = false
+    /// Walk only this window (`--range`).
+    public var window: WalkRange?
+
+    public init(style: TextStyle? = nil, json: Bool = false, physical: Bool = false, window: WalkRange? = nil) {
+        self.style = style
+        self.json = json
+        self.physical = physical
+        self.window = window
+    }
+}
+
 /// Wires walker → coalescer → sink for a platform.
 public enum PageTableDump {
     /// Walks `root` over `ranges`, coalescing with `markers`, into `sink`; returns the sink.
     public static func run<A: Architecture, S: RangeSink>(
         arch: A, memory: PhysicalMemory, root: UInt64, rootLevel: Int = 0, base: UInt64 = 0,
-        ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, sink: S, report: inout WalkReport
+        ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, physical: Bool = false,
+        finalAddress: UInt64 = 0, sink: S, report: inout WalkReport
     ) -> S {
-        var walker = Walker(arch: arch, memory: memory)
+        var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical)
         var c = RangeCoalescer(markers: markers, advance: advance, sink: sink)
         walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { c.feed($0) }
-        c.finish()
+        c.finish(at: finalAddress)
         report.problems += walker.problems
         report.tablePages.formUnion(walker.tablePages)
         report.tablesRead += walker.tablesRead
@@ -37,52 +57,64 @@ public enum PageTableDump {
         return c.sink
     }
 
-    /// Prints the kernel's text for `platform` to `out` in `style` (default: the architecture's).
+    /// Prints `platform`'s tables to `out` as text (or JSON lines).
     public static func printText(platform: Platform, memory: PhysicalMemory, style: TextStyle? = nil,
                                  out: TextOutput) -> WalkReport {
-        let report = platform.paging.accept(TextWalk(platform: platform, memory: memory,
-                                                     style: style ?? platform.textStyle, out: out))
+        print(platform: platform, memory: memory, options: DumpOptions(style: style), out: out)
+    }
+
+    /// Prints `platform`'s tables to `out` as `options` say.
+    public static func print(platform: Platform, memory: PhysicalMemory, options: DumpOptions, out: TextOutput) -> WalkReport {
+        let report = platform.paging.accept(TextWalk(platform: platform, memory: memory, options: options, out: out))
         out.flush()
         return report
     }
 
     /// Runs the W^X check over the main root and any extra check roots.
-    public static func checkWX(platform: Platform, memory: PhysicalMemory) -> ([WXCheckResult], WalkReport) {
-        platform.paging.accept(CheckWalk(platform: platform, memory: memory))
+    public static func checkWX(platform: Platform, memory: PhysicalMemory, window: WalkRange? = nil) -> ([WXCheckResult], WalkReport) {
+        platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window))
     }
 }
 
 private struct TextWalk: ArchitectureVisitor {
-    let platform: Platform, memory: PhysicalMemory, style: TextStyle, out: TextOutput
+    let platform: Platform, memory: PhysicalMemory, options: DumpOptions, out: TextOutput
 
     func visit<A: Architecture>(_ arch: A) -> WalkReport {
         var report = WalkReport()
-        let l = platform.layout
-        switch style {
-        case .x86:
-            _ = PageTableDump.run(arch: arch, memory: memory, root: platform.root.value, ranges: l.ranges,
-                                  markers: l.markers, advance: l.advance, sink: X86TextFormatter(out: out), report: &report)
-        case .arm64:
-            _ = PageTableDump.run(arch: arch, memory: memory, root: platform.root.value, ranges: l.ranges,
-                                  markers: l.markers, advance: l.advance,
-                                  sink: ARM64TextFormatter(out: out, levelNames: arch.levelNames), report: &report)
+        let l = options.window.map { platform.layout.restricted(to: $0) } ?? platform.layout
+        let final = options.window.map { $0.last &+ 1 } ?? 0
+        let root = platform.root.value
+        func go<S: RangeSink>(_ sink: S) -> S {
+            PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
+                              ranges: l.ranges, markers: l.markers, advance: l.advance,
+                              physical: options.physical, finalAddress: final, sink: sink, report: &report)
+        }
+        if options.json {
+            var s = go(JSONFormatter(out: out, arch: arch))
+            s.summary(platform: platform, report: report)
+            return report
+        }
+        switch options.style ?? platform.textStyle {
+        case .x86: _ = go(X86TextFormatter(out: out, physical: options.physical))
+        case .arm64: _ = go(ARM64TextFormatter(out: out, levelNames: arch.levelNames, physical: options.physical))
         }
         return report
     }
 }
 
 private struct CheckWalk: ArchitectureVisitor {
-    let platform: Platform, memory: PhysicalMemory
+    let platform: Platform, memory: PhysicalMemory, window: WalkRange?
 
     func visit<A: Architecture>(_ arch: A) -> ([WXCheckResult], WalkReport) {
         var report = WalkReport()
-        let l = platform.layout
+        let l = window.map { platform.layout.restricted(to: $0) } ?? platform.layout
         var results: [WXCheckResult] = []
         let roots: [(String?, UInt64)] = [(nil, platform.root.value)]
             + platform.extraCheckRoots.map { ("\(platform.wxRule.prefix)Checking user space page tables", $0.value) }
         for (header, root) in roots {
-            let c = PageTableDump.run(arch: arch, memory: memory, root: root, ranges: l.checkRanges,
-                                      markers: l.checkMarkers, advance: l.advance,
+            let c = PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
+                                      ranges: l.checkRanges, markers: l.checkMarkers, advance: l.advance,
+                                      finalAddress: window.map { $0.last &+ 1 } ?? 0,
                                       sink: WXChecker(rule: platform.wxRule), report: &report)
             results.append(WXCheckResult(header: header, checker: c))
         }

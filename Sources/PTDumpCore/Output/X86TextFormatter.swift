@@ -2,10 +2,15 @@
 /// (`arch/x86/mm/dump_pagetables.c`: `note_page` and `printk_prot`).
 public struct X86TextFormatter: RangeSink {
     let out: TextOutput
+    let physical: Bool
     static let names = ["pgd", "p4d", "pud", "pmd", "pte"]
     static let units: [Character] = ["B", "K", "M", "G", "T", "P", "E"]
 
-    public init(out: TextOutput) { self.out = out }
+    /// `physical`: append each mapped range's physical start (`--phys`).
+    public init(out: TextOutput, physical: Bool = false) {
+        self.out = out
+        self.physical = physical
+    }
 
     public mutating func marker(_ name: String) { out.write("---[ \(name) ]---\n") }
 
@@ -18,8 +23,9 @@ public struct X86TextFormatter: RangeSink {
         var line = hex16(r.start) + "-" + hex16(r.end) + "   "
         line += sizeColumn(r.size, units: Self.units, shiftFirst: false) + " "
         line += Self.attributes(r.prot, level: r.level)
-        line += (r.level >= 0 && r.level < 5 ? Self.names[r.level] : "") + "\n"
-        out.write(line)
+        line += r.level >= 0 && r.level < 5 ? Self.names[r.level] : ""
+        if physical, let pa = r.physical { line += " " + hex16(pa) }
+        out.write(line + "\n")
     }
 
     /// `printk_prot`: the attribute columns (30 spaces when not present).

@@ -32,6 +32,10 @@ public struct CoalescedRange: Sendable, Equatable {
     public var level: Int
     public var prot: UInt64
     public var effective: UInt64
+    /// Physical address of `start` (with `--phys`, for mapped ranges).
+    public var physical: UInt64?
+    /// The heading this range is printed under.
+    public var marker: String = ""
 
     /// Bytes covered (wrapping, as the kernel computes it).
     public var size: UInt64 { end &- start }

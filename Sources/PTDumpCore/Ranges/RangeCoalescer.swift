@@ -12,6 +12,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
     private var prot: UInt64 = 0
     private var effective: UInt64 = 0
     private var lines = 0
+    private var physical: UInt64?
 
     /// `markers` ascending by start; the first one heads the output.
     public init(markers: [AddressMarker], advance: MarkerAdvance, sink: Sink) {
@@ -26,7 +27,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
 
     /// Notes every event of `run`.
     public mutating func feed(_ run: Run) {
-        note(run.start, level: Int(run.level), prot: run.prot, effective: run.effective)
+        note(run.start, level: Int(run.level), prot: run.prot, effective: run.effective, physical: run.physical)
         guard run.last != run.start else { return }
         let stride = run.stride
         var at = run.start
@@ -43,23 +44,30 @@ public struct RangeCoalescer<Sink: RangeSink> {
                 next = run.start &+ q &* stride
             }
             if next <= at || next > run.last { return }
-            note(next, level: Int(run.level), prot: run.prot, effective: run.effective)
+            note(next, level: Int(run.level), prot: run.prot, effective: run.effective,
+                 physical: run.physical.map { $0 &+ (next &- run.start) })
             at = next
         }
     }
 
     /// One event: the kernel's `note_page(addr, level, val)` after `val` became `prot`.
-    public mutating func note(_ addr: UInt64, level newLevel: Int, prot newProt: UInt64, effective newEff: UInt64) {
+    /// `physical` is the address `addr` maps (tracked walks only): a range also ends where it
+    /// is not the continuation of the range's physical start.
+    public mutating func note(_ addr: UInt64, level newLevel: Int, prot newProt: UInt64, effective newEff: UInt64,
+                              physical newPhys: UInt64? = nil) {
         if !started {
             started = true
             level = newLevel
             prot = newProt
             effective = newEff
             start = addr
+            physical = newPhys
             sink.marker(markers[marker].name)
-        } else if newProt != prot || newEff != effective || newLevel != level || addr >= nextMarkerStart {
+        } else if newProt != prot || newEff != effective || newLevel != level || addr >= nextMarkerStart
+                    || newPhys != physical.map({ $0 &+ (addr &- start) }) {
             let cap = markers[marker].maxLines
-            sink.range(CoalescedRange(start: start, end: addr, level: level, prot: prot, effective: effective),
+            sink.range(CoalescedRange(start: start, end: addr, level: level, prot: prot, effective: effective,
+                                      physical: physical, marker: markers[marker].name),
                        printed: cap == 0 || lines < cap)
             lines += 1
             if addr >= nextMarkerStart {
@@ -72,6 +80,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
             prot = newProt
             effective = newEff
             level = newLevel
+            physical = newPhys
         }
         if advance == .alsoAfterEveryNote && addr >= nextMarkerStart {
             marker += 1
@@ -79,9 +88,10 @@ public struct RangeCoalescer<Sink: RangeSink> {
         }
     }
 
-    /// The final flush (`note_page(st, 0, -1, 0)`): the last range ends at address 0.
-    public mutating func finish() {
+    /// The final flush (`note_page(st, 0, -1, 0)`): the last range ends at `address`, which
+    /// the kernel always passes as 0 (so its last line ends at 0x0000000000000000).
+    public mutating func finish(at address: UInt64 = 0) {
         guard started else { return }
-        note(0, level: -1, prot: 0, effective: 0)
+        note(address, level: -1, prot: 0, effective: 0)
     }
 }

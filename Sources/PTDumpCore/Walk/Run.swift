@@ -14,14 +14,18 @@ public struct Run: Sendable, Equatable {
     public var prot: UInt64
     /// Effective permissions (0 for a hole or where the arch has none).
     public var effective: UInt64
+    /// Physical address the first event maps, when the walk tracks physical addresses; each
+    /// later event maps the next `stride` bytes.
+    public var physical: UInt64?
 
-    public init(start: UInt64, last: UInt64, shift: Int, level: Int, prot: UInt64, effective: UInt64) {
+    public init(start: UInt64, last: UInt64, shift: Int, level: Int, prot: UInt64, effective: UInt64, physical: UInt64? = nil) {
         self.start = start
         self.last = last
         self.shift = UInt8(shift)
         self.level = Int8(level)
         self.prot = prot
         self.effective = effective
+        self.physical = physical
     }
 
     /// Distance between events.
@@ -31,6 +35,7 @@ public struct Run: Sendable, Equatable {
     @inline(__always) func continues(with next: Run) -> Bool {
         next.level == level && next.prot == prot && next.effective == effective && next.shift == shift
             && next.start == last &+ stride && next.start != 0
+            && next.physical == physical.map { $0 &+ (next.start &- start) }
     }
 
     /// The same run moved by `offset` bytes.

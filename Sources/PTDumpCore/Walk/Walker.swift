@@ -42,9 +42,14 @@ public struct Walker<A: Architecture> {
     /// Physical addresses of the table pages read, for `--save`.
     public private(set) var tablePages: Set<UInt64> = []
 
-    public init(arch: A, memory: PhysicalMemory) {
+    /// True when runs carry the physical address they map (`--phys`): runs then also break
+    /// where physical contiguity breaks.
+    public let tracksPhysical: Bool
+
+    public init(arch: A, memory: PhysicalMemory, tracksPhysical: Bool = false) {
         self.arch = arch
         self.memory = memory
+        self.tracksPhysical = tracksPhysical
     }
 
     /// Walks `ranges` (ascending, non-overlapping) from the table at `root`, which sits at
@@ -109,7 +114,8 @@ public struct Walker<A: Architecture> {
                 break
             case .leaf:
                 emit(Run(start: va, last: va, shift: L.shift, level: L.kernelLevel,
-                         prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: arch.effective(e, parent: parent)))
+                         prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: arch.effective(e, parent: parent),
+                         physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li) : nil))
             case .table(let child):
                 let eff = arch.effective(e, parent: parent)
                 let entryLast = va &+ ((UInt64(1) << shift) &- 1)
