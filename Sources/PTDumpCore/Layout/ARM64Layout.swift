@@ -18,7 +18,7 @@ public enum ARM64Layout {
         case 47: generic = 0xdfff_c000_0000_0000
         default: generic = 0xdfff_8000_0000_0000
         }
-        return swTags ? generic | 0xe000_0000_0000_0000 : generic
+        return swTags ? (generic & 0x0fff_ffff_ffff_ffff) | 0xe000_0000_0000_0000 : generic
     }
 
     /// (KASAN_SHADOW_START, KASAN_SHADOW_END) for a shadow offset and scale shift (3 generic,
