@@ -42,7 +42,7 @@ public enum ARM64Platform {
 
         // Layout: VMCOREINFO's own values, then the configuration, the tables, the formulas.
         let va = vaBits.value
-        t.offer("page_offset", ARM64Layout.pageOffset(vaBits: va), .inferred("-(1 << VA_BITS)"))
+        t.offer("page_offset", ARM64Layout.pageOffset(vaBits: va), FactSource("derived: PAGE_OFFSET = -(1 << VA_BITS)"))
         for (name, key) in [("modules_vaddr", "MODULES_VADDR"), ("modules_end", "MODULES_END"),
                             ("vmalloc_start", "VMALLOC_START"), ("vmalloc_end", "VMALLOC_END"),
                             ("vmemmap_start", "VMEMMAP_START"), ("vmemmap_end", "VMEMMAP_END")] {
@@ -52,7 +52,7 @@ public enum ARM64Platform {
         if va == 52, let t1sz = vi?.number("TCR_EL1_T1SZ"), let bits = Int(exactly: 64 - t1sz), bits == 48 || bits == 52 {
             vaActual = bits
         }
-        t.offer("va_bits_actual", UInt64(vaActual), va == 52 ? .vmcoreinfo("64 - NUMBER(TCR_EL1_T1SZ)") : .inferred("VA_BITS"))
+        t.offer("va_bits_actual", UInt64(vaActual), va == 52 && vaActual != va ? .vmcoreinfo("64 - NUMBER(TCR_EL1_T1SZ)") : FactSource("derived: vabits_actual = VA_BITS"))
         vaActual = Int(truncatingIfNeeded: t["va_bits_actual"]?.value ?? UInt64(va))
         if vaActual != 48 && vaActual != 52 && vaActual != va { vaActual = va }
 
@@ -66,8 +66,8 @@ public enum ARM64Platform {
                     .defaultValue("CONFIG_KASAN_SHADOW_OFFSET default for \(va)-bit VA"))
             let off = t["kasan_shadow_offset"]?.value ?? 0
             let (s, e) = ARM64Layout.kasanShadow(offset: off, scaleShift: sw ? 4 : 3, vaBitsActual: vaActual)
-            t.offer("kasan_shadow_start", s, .inferred("KASAN_SHADOW_END - (1 << (vabits_actual - scale))"))
-            t.offer("kasan_shadow_end", e, .inferred("(1 << (64 - scale)) + KASAN_SHADOW_OFFSET"))
+            t.offer("kasan_shadow_start", s, FactSource("derived: KASAN_SHADOW_END - (1 << (vabits_actual - scale))"))
+            t.offer("kasan_shadow_end", e, FactSource("derived: (1 << (64 - scale)) + KASAN_SHADOW_OFFSET"))
         }
         var structPageShift = 6
         if let size = vi?.value("SIZE(page)").flatMap({ Int($0) }), size > 1, size <= 1 << 12 {
@@ -78,7 +78,7 @@ public enum ARM64Platform {
 
         return Platform(arch: Fact(.arm64, image.arch != nil ? .elfHeader("e_machine") : image.noteValue("arch") != nil ? .imageNote("arch") : .flag("--arch")),
                         paging: .arm64(arch), root: root,
-                        levels: Fact(arch.levelCount, .inferred("CONFIG_PGTABLE_LEVELS = (VA_BITS - 4) / (PAGE_SHIFT - 3)")),
+                        levels: Fact(arch.levelCount, FactSource("derived: CONFIG_PGTABLE_LEVELS = (VA_BITS - 4) / (PAGE_SHIFT - 3)")),
                         pageSize: pageSize, vaBits: vaBits, layout: layout, textStyle: .arm64,
                         wxRule: .arm64(pageSize: UInt64(pageSize.value)))
     }
