@@ -32,3 +32,24 @@ struct ARM64GoldenTests {
         #expect(results.first?.checker.verdict == expected)
     }
 }
+
+@Suite("arm64 compact image round trip")
+struct ARM64RoundTripTests {
+    @Test("--save of an arm64 image prints the same text when read back", arguments: ARM64GoldenTests.cases)
+    func roundTrip(_ name: String) throws {
+        let dir = samplesDirectory.appendingPathComponent(name)
+        let image = try ImageLoader.load(path: dir.appendingPathComponent("image.ptd").path)
+        let platform = try PlatformResolver.resolve(image: image, options: Options())
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ptdump-\(name)-\(UInt32.random(in: 0...UInt32.max)).ptd").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try ImageSaver.save(to: path, image: image, platform: platform)
+        let again = try ImageLoader.load(path: path)
+        let p2 = try PlatformResolver.resolve(image: again, options: Options())
+        #expect(p2.layout.markers == platform.layout.markers)
+        #expect(p2.pageSize.value == platform.pageSize.value)
+        let a = TextOutput(), b = TextOutput()
+        _ = PageTableDump.printText(platform: platform, memory: image.memory, out: a)
+        _ = PageTableDump.printText(platform: p2, memory: again.memory, out: b)
+        #expect(a.text == b.text)
+    }
+}
