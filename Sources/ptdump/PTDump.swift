@@ -38,8 +38,14 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Physical address of the top-level page table (overrides the image).", valueName: "PA"))
     var root: String?
 
-    @Option(help: ArgumentHelp("Paging levels (x86_64: 4 or 5).", valueName: "N"))
+    @Option(help: ArgumentHelp("Paging levels (x86_64: 4 or 5; arm64: must match the page and VA size).", valueName: "N"))
     var levels: Int?
+
+    @Option(help: ArgumentHelp("arm64 page size: 4K, 16K or 64K (or 4096, 16384, 65536); overrides VMCOREINFO PAGESIZE.", valueName: "SIZE"))
+    var pageSize: PageSizeArgument?
+
+    @Option(help: ArgumentHelp("arm64 VA_BITS (4K: 39, 48; 16K: 36, 47, 48; 64K: 42, 48, 52); overrides VMCOREINFO.", valueName: "N"))
+    var vaBits: Int?
 
     @Option(help: ArgumentHelp("Output format: x86 or arm64 text (default: the image's architecture).", valueName: "FORMAT"))
     var format: OutputFormat?
@@ -53,6 +59,8 @@ struct PTDump: ParsableCommand {
                 options.root = v
             }
             options.levels = levels
+            options.pageSize = pageSize?.bytes
+            options.vaBits = vaBits
             if let path = kernelConfig { options.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
             if let path = systemMap { options.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }
 
@@ -129,6 +137,20 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         switch self {
         case .x86: return .x86
         case .arm64: return .arm64
+        }
+    }
+}
+
+/// `--page-size` values: bytes or with a K suffix.
+struct PageSizeArgument: ExpressibleByArgument {
+    var bytes: Int
+
+    init?(argument: String) {
+        switch argument.uppercased() {
+        case "4096", "4K", "4KB": bytes = 4096
+        case "16384", "16K", "16KB": bytes = 16384
+        case "65536", "64K", "64KB": bytes = 65536
+        default: return nil
         }
     }
 }

@@ -20,6 +20,25 @@ public struct WXRule: Sendable {
             wx == 0 ? "x86/mm: Checked W+X mappings: passed, no W+X pages found."
                     : "x86/mm: Checked W+X mappings: FAILED, \(wx) W+X pages found."
         })
+
+    /// arm64 (`arch/arm64/mm/ptdump.c`, `note_prot_wx`/`note_prot_uxn`) for `pageSize`-byte pages:
+    /// only ranges with a non-zero prot count; W+X is neither `PTE_RDONLY` nor `PTE_PXN`,
+    /// non-UXN lacks `PTE_UXN`. No VALID test, as in the kernel.
+    public static func arm64(pageSize: UInt64) -> WXRule {
+        WXRule(
+            prefix: "arm64/mm: ", pageSize: pageSize,
+            isWX: { r in
+                r.prot != 0 && r.prot & ARM64EntryBits.rdonly.rawValue == 0 && r.prot & ARM64EntryBits.pxn.rawValue == 0
+            },
+            isNonUXN: { r in r.prot != 0 && r.prot & ARM64EntryBits.uxn.rawValue == 0 },
+            verdict: { wx, uxn in
+                wx == 0 && uxn == 0 ? "Checked W+X mappings: passed, no W+X pages found"
+                    : "Checked W+X mappings: FAILED, \(wx) W+X pages found, \(uxn) non-UXN pages found"
+            })
+    }
+
+    /// arm64 with 4K pages.
+    public static let arm64 = WXRule.arm64(pageSize: 4096)
 }
 
 /// A W+X range found by the check.

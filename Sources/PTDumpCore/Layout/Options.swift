@@ -38,11 +38,13 @@ public struct Options: Sendable {
 /// The paging mechanics of the image, by architecture (kept concrete so the walk specializes).
 public enum Paging: Sendable {
     case x86(X86_64)
+    case arm64(ARM64)
 
     /// Calls `visitor` with the concrete architecture: the one place that lists them.
     public func accept<V: ArchitectureVisitor>(_ visitor: V) -> V.Result {
         switch self {
         case .x86(let a): return visitor.visit(a)
+        case .arm64(let a): return visitor.visit(a)
         }
     }
 }

@@ -11,7 +11,7 @@ public enum PlatformResolver {
         }
         switch arch {
         case .x86_64: return try X86Platform.resolve(image: image, options: options)
-        case .arm64: throw .other("arm64 images are not supported yet")
+        case .arm64: return try ARM64Platform.resolve(image: image, options: options)
         }
     }
 }
