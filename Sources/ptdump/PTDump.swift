@@ -9,15 +9,16 @@ import Glibc
 struct PTDump: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ptdump",
-        abstract: "Print the kernel page tables held in a memory dump exactly as Linux's ptdump does, and check them for W^X.",
+        abstract: "Print the kernel page tables held in a memory image exactly as Linux's ptdump does, and check them for W^X.",
         discussion: """
-            Reads an ELF memory dump (QEMU dump-guest-memory, kdump /proc/vmcore, makedumpfile -E) or a \
-            ptdump compact image. Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage error or \
-            unusable input.
+            Reads ELF memory dumps (QEMU dump-guest-memory, kdump /proc/vmcore, makedumpfile -E), ptdump \
+            compact images, ELF executables with built-in tables (firmware, vmlinux) and raw physical \
+            dumps, for x86_64 and arm64. Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
+            error or unusable input.
             """,
         version: "0.1.0")
 
-    @Argument(help: "The image: an ELF memory dump or a ptdump compact image.")
+    @Argument(help: "The image: an ELF memory dump, a ptdump compact image, an ELF executable or a raw physical dump.")
     var file: String
 
     @Flag(help: "Check for W+X mappings as CONFIG_DEBUG_WX does; exit 1 when any exist.")
@@ -25,6 +26,18 @@ struct PTDump: ParsableCommand {
 
     @Flag(help: "Show what was detected (format, architecture, levels, root, layout) and where each fact came from.")
     var info = false
+
+    @Option(help: ArgumentHelp("Translate one virtual address level by level.", valueName: "VA"))
+    var walk: String?
+
+    @Option(help: ArgumentHelp("Output format: x86 or arm64 text, or json (default: the image's architecture's text).", valueName: "FORMAT"))
+    var format: OutputFormat?
+
+    @Flag(help: "Append each range's physical start address; ranges also break where physical contiguity breaks.")
+    var phys = false
+
+    @Option(help: ArgumentHelp("Walk only the virtual addresses START-END (inclusive, hex).", valueName: "START-END"))
+    var range: String?
 
     @Option(help: ArgumentHelp("Write a compact image holding only the page tables walked.", valueName: "OUT"))
     var save: String?
@@ -35,8 +48,23 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("System.map of the dumped kernel: KASLR bases are read through it; W+X findings get symbols.", valueName: "FILE"))
     var systemMap: String?
 
-    @Option(help: ArgumentHelp("Physical address of the top-level page table (overrides the image).", valueName: "PA"))
+    @Option(help: ArgumentHelp("Architecture, for inputs that do not say it (raw dumps): x86_64 or arm64.", valueName: "ARCH"))
+    var arch: ArchArgument?
+
+    @Option(help: ArgumentHelp("Physical address of the root page table (overrides the image).", valueName: "PA"))
     var root: String?
+
+    @Option(help: ArgumentHelp("Root page table is this symbol of an ELF executable (e.g. level3_kernel_pgt).", valueName: "NAME"))
+    var rootSymbol: String?
+
+    @Option(help: ArgumentHelp("Level of the root table when it is not the top: pgd, p4d, pud, pmd or pte.", valueName: "LEVEL"))
+    var rootLevel: String?
+
+    @Option(help: ArgumentHelp("Virtual address the root table's first entry maps (with --root-level).", valueName: "VA"))
+    var vaBase: String?
+
+    @Option(help: ArgumentHelp("Physical address of a raw dump's first byte (default 0).", valueName: "PA"))
+    var base: String?
 
     @Option(help: ArgumentHelp("Paging levels (x86_64: 4 or 5; arm64: must match the page and VA size).", valueName: "N"))
     var levels: Int?
@@ -47,67 +75,46 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("arm64 VA_BITS (4K: 39, 48; 16K: 36, 47, 48; 64K: 42, 48, 52); overrides VMCOREINFO.", valueName: "N"))
     var vaBits: Int?
 
-    @Option(help: ArgumentHelp("Output format: x86 or arm64 text (default: the image's architecture).", valueName: "FORMAT"))
-    var format: OutputFormat?
+    func validate() throws {
+        let modes = [checkWx, info, walk != nil, save != nil].filter { $0 }.count
+        if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
+        if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
+    }
 
     mutating func run() throws {
         let file = self.file
         do {
-            var options = Options()
-            if let r = root {
-                guard let v = parseAddress(r) else { throw ImageError.contradiction("--root \(r) is not an address") }
-                options.root = v
-            }
-            options.levels = levels
-            options.pageSize = pageSize?.bytes
-            options.vaBits = vaBits
-            if let path = kernelConfig { options.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
-            if let path = systemMap { options.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }
-
-            let image = try ImageLoader.load(path: file)
+            let options = try makeOptions()
+            let image = try ImageLoader.load(path: file, options: options)
             let platform = try PlatformResolver.resolve(image: image, options: options)
-
-            if info {
-                let out = TextOutput(fd: 1)
-                InfoReport.write(image: image, platform: platform, out: out)
-                out.flush()
-                return
-            }
-            if let save {
-                let report = try ImageSaver.save(to: save, image: image, platform: platform)
-                try finish(report, file: file)
-                return
-            }
-            if checkWx {
-                let (results, report) = PageTableDump.checkWX(platform: platform, memory: image.memory)
-                let out = TextOutput(fd: 1)
-                let symbols = Symbolizer(map: options.systemMap, kernelOffset: image.vmcoreinfo?.kernelOffset ?? 0)
-                var failed = false
-                for result in results {
-                    let header = result.header, checker = result.checker
-                    if let header { out.write(header + "\n") }
-                    for line in checker.findingLines(symbolize: symbols.describe) { out.write(line + "\n") }
-                    out.write(checker.verdict + "\n")
-                    failed = failed || !checker.passed
-                }
-                out.flush()
-                try finish(report, file: file)
-                if failed { throw ExitCode(1) }
-                return
-            }
-            let report = PageTableDump.printText(platform: platform, memory: image.memory, style: format?.textStyle,
-                                                 out: TextOutput(fd: 1))
-            try finish(report, file: file)
+            var window: WalkRange?
+            if let r = range { window = try parseRange(r) }
+            let action = Actions(file: file, image: image, platform: platform, options: options)
+            if info { return action.info() }
+            if let walk { return try action.walk(try address(walk, flag: "--walk")) }
+            if let save { return try action.save(to: save) }
+            if checkWx { return try action.checkWX(json: format == .json, window: window) }
+            try action.print(DumpOptions(style: format?.textStyle, json: format == .json, physical: phys, window: window))
         } catch let e as ImageError {
             fail(file, e.description)
         }
     }
 
-    /// Names each unreadable table on stderr; exit 2 when there was any.
-    func finish(_ report: WalkReport, file: String) throws {
-        guard !report.problems.isEmpty else { return }
-        for p in report.problems { printError("ptdump: \(file): \(p)") }
-        throw ExitCode(2)
+    /// The user's facts as library options.
+    func makeOptions() throws(ImageError) -> Options {
+        var o = Options()
+        if let r = root { o.root = try address(r, flag: "--root") }
+        o.rootSymbol = rootSymbol
+        o.rootLevel = rootLevel
+        if let v = vaBase { o.vaBase = try address(v, flag: "--va-base") }
+        if let b = base { o.rawBase = try address(b, flag: "--base") }
+        o.arch = arch?.kind
+        o.levels = levels
+        o.pageSize = pageSize?.bytes
+        o.vaBits = vaBits
+        if let path = kernelConfig { o.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
+        if let path = systemMap { o.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }
+        return o
     }
 
     static func main() {
@@ -127,62 +134,4 @@ struct PTDump: ParsableCommand {
             Glibc.exit(2)
         }
     }
-}
-
-/// `--format` values.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case x86, arm64
-
-    var textStyle: TextStyle {
-        switch self {
-        case .x86: return .x86
-        case .arm64: return .arm64
-        }
-    }
-}
-
-/// `--page-size` values: bytes or with a K suffix.
-struct PageSizeArgument: ExpressibleByArgument {
-    var bytes: Int
-
-    init?(argument: String) {
-        switch argument.uppercased() {
-        case "4096", "4K", "4KB": bytes = 4096
-        case "16384", "16K", "16KB": bytes = 16384
-        case "65536", "64K", "64KB": bytes = 65536
-        default: return nil
-        }
-    }
-}
-
-/// Prints `ptdump: FILE: why` on stderr and exits 2.
-func fail(_ file: String, _ why: String) -> Never {
-    printError("ptdump: \(file): \(why)")
-    Glibc.exit(2)
-}
-
-func printError(_ s: String) {
-    let line = s + "\n"
-    _ = line.withCString { write(2, $0, strlen($0)) }
-}
-
-/// `0x…` hex or decimal.
-func parseAddress(_ s: String) -> UInt64? {
-    let t = s.replacingUnderscores()
-    if t.hasPrefix("0x") || t.hasPrefix("0X") { return UInt64(t.dropFirst(2), radix: 16) }
-    return UInt64(t)
-}
-
-extension String {
-    func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
-}
-
-/// Reads a small text file given by a flag.
-func readText(_ path: String, flag: String) throws(ImageError) -> String {
-    let f: MappedFile
-    do { f = try MappedFile(path: path) } catch {
-        if case .empty = error { return "" }
-        throw ImageError.other("\(flag) \(path): \(error)")
-    }
-    return String(decoding: UnsafeRawBufferPointer(start: f.base, count: f.count), as: UTF8.self)
 }

@@ -132,6 +132,15 @@ public struct ARM64: Architecture {
 
     public var attributes: [AttributeBit] { Self.pteBits }
 
+    /// From the descriptor itself (6.1's ptdump ignores the table-level APTable/XNTable bits).
+    public func permissions(prot: UInt64, effective: UInt64) -> Permissions {
+        let present = prot & ARM64EntryBits.valid.rawValue != 0
+        return Permissions(present: present, user: present && prot & ARM64EntryBits.user.rawValue != 0,
+                           write: present && prot & ARM64EntryBits.rdonly.rawValue == 0,
+                           execute: present && prot & ARM64EntryBits.pxn.rawValue == 0,
+                           userExecute: present && prot & ARM64EntryBits.uxn.rawValue == 0)
+    }
+
     /// OR of the masks of `pteBits`.
     public static let protMask: UInt64 = pteBits.reduce(0) { $0 | $1.mask }
 

@@ -80,6 +80,17 @@ public struct WXChecker: RangeSink, Sendable {
         }
     }
 
+    /// `--check-wx --format json`: one object per finding, then the verdict object.
+    public func jsonLines(symbolize: (UInt64) -> String?) -> [String] {
+        var lines = findings.map { f in
+            var s = "{\"wx\":{\"start\":\"\(hex16(f.range.start))\",\"end\":\"\(hex16(f.range.end))\",\"pages\":\(f.pages)"
+            if let sym = symbolize(f.range.start) { s += ",\"symbol\":\(jsonString(sym))" }
+            return s + "}}"
+        }
+        lines.append("{\"verdict\":{\"passed\":\(passed),\"wx_pages\":\(wxPages),\"non_uxn_pages\":\(nonUXNPages),\"text\":\(jsonString(verdict))}}")
+        return lines
+    }
+
     /// The kernel's verdict line.
     public var verdict: String { rule.verdict(wxPages, nonUXNPages) }
 }

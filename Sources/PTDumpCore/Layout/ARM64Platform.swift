@@ -28,8 +28,8 @@ public enum ARM64Platform {
         }
 
         var root: Fact<UInt64>?
-        if let r = o.root {
-            root = Fact(r, .flag("--root"))
+        if let r = try PlatformResolver.userRoot(image: image, options: o) {
+            root = r
         } else if let v = image.noteValue("root").flatMap(VMCoreInfo.parseHex) {
             root = Fact(v, .imageNote("root"))
         } else if let vi, let sym = vi.symbol("swapper_pg_dir"), let voff = vi.number("kimage_voffset") {

@@ -22,8 +22,8 @@ public enum X86Platform {
         if let c = o.kernelConfig { ptiConfigured = c.isEnabled("PAGE_TABLE_ISOLATION") }
 
         var root: Fact<UInt64>?
-        if let r = o.root {
-            root = Fact(r, .flag("--root"))
+        if let r = try PlatformResolver.userRoot(image: image, options: o) {
+            root = r
         } else if let v = image.noteValue("root").flatMap(VMCoreInfo.parseHex) {
             root = Fact(v, .imageNote("root"))
         } else if let vi, let sym = vi.symbol("init_top_pgt") ?? vi.symbol("swapper_pg_dir") {

@@ -1,0 +1,94 @@
+import ArgumentParser
+import PTDumpCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--format` values.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case x86, arm64, json
+
+    var textStyle: TextStyle? {
+        switch self {
+        case .x86: return .x86
+        case .arm64: return .arm64
+        case .json: return nil
+        }
+    }
+}
+
+/// `--arch` values.
+struct ArchArgument: ExpressibleByArgument {
+    var kind: ArchKind
+
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "x86_64", "x86-64", "amd64", "x86": kind = .x86_64
+        case "arm64", "aarch64": kind = .arm64
+        default: return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ["x86_64", "arm64"] }
+}
+
+/// `--page-size` values: bytes or with a K suffix.
+struct PageSizeArgument: ExpressibleByArgument {
+    var bytes: Int
+
+    init?(argument: String) {
+        switch argument.uppercased() {
+        case "4096", "4K", "4KB": bytes = 4096
+        case "16384", "16K", "16KB": bytes = 16384
+        case "65536", "64K", "64KB": bytes = 65536
+        default: return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ["4K", "16K", "64K"] }
+}
+
+/// `0x…` hex or decimal, underscores allowed.
+func parseAddress(_ s: String) -> UInt64? {
+    let t = String(s.filter { $0 != "_" })
+    if t.hasPrefix("0x") || t.hasPrefix("0X") { return UInt64(t.dropFirst(2), radix: 16) }
+    return UInt64(t)
+}
+
+/// An address flag's value, or the error naming the flag.
+func address(_ s: String, flag: String) throws(ImageError) -> UInt64 {
+    guard let v = parseAddress(s) else { throw .contradiction("\(flag) \(s) is not an address") }
+    return v
+}
+
+/// `--range START-END` (inclusive end).
+func parseRange(_ s: String) throws(ImageError) -> WalkRange {
+    let parts = s.split(separator: "-", maxSplits: 1).map(String.init)
+    guard parts.count == 2, let a = parseAddress(parts[0]), let b = parseAddress(parts[1]) else {
+        throw .contradiction("--range \(s): expected START-END, e.g. 0xffff888000000000-0xffff888040000000")
+    }
+    guard a <= b else { throw .contradiction("--range \(s): the end is before the start") }
+    return WalkRange(first: a, last: b)
+}
+
+/// Reads a small text file given by a flag.
+func readText(_ path: String, flag: String) throws(ImageError) -> String {
+    let f: MappedFile
+    do { f = try MappedFile(path: path) } catch {
+        if case .empty = error { return "" }
+        throw ImageError.other("\(flag) \(path): \(error)")
+    }
+    return String(decoding: UnsafeRawBufferPointer(start: f.base, count: f.count), as: UTF8.self)
+}
+
+/// Prints `ptdump: FILE: why` on stderr and exits 2.
+func fail(_ file: String, _ why: String) -> Never {
+    printError("ptdump: \(file): \(why)")
+    Glibc.exit(2)
+}
+
+/// One line on stderr.
+func printError(_ s: String) {
+    let line = s + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}
