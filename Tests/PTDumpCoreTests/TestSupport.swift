@@ -17,9 +17,9 @@ func readRepoFile(_ relative: String) -> String {
     return String(decoding: UnsafeRawBufferPointer(start: f.base, count: f.count), as: UTF8.self)
 }
 
-/// A scratch file path unique to this process and `name`.
+/// A fresh scratch file path (tests run in parallel: never shared between two calls).
 func scratchPath(_ name: String) -> String {
-    "/tmp/ptdump-test-\(getpid())-\(name)"
+    "/tmp/ptdump-test-\(getpid())-\(UInt64.random(in: 0...UInt64.max))-\(name)"
 }
 
 /// Writes `bytes` to a scratch file and returns its path.

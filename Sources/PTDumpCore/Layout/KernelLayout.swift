@@ -33,9 +33,10 @@ public struct KernelLayout: Sendable {
                 return f <= l ? WalkRange(first: f, last: l) : nil
             }
         }
+        // Headings from the one in force at the window's start up to the last one inside it.
         func from(_ ms: [AddressMarker]) -> [AddressMarker] {
-            guard let i = ms.lastIndex(where: { $0.start <= window.first }) else { return ms }
-            return Array(ms[i...])
+            let i = ms.lastIndex(where: { $0.start <= window.first }) ?? 0
+            return Array(ms[i...].filter { $0.start <= window.last || $0.start == ms[i].start })
         }
         var l = self
         l.ranges = clip(ranges)
