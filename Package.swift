@@ -25,5 +25,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PTDumpCoreTests", dependencies: ["PTDumpCore"]),
+        // Writes the synthetic images Benchmarks/bench.sh times.
+        .executableTarget(name: "ptdump-synth", dependencies: ["PTDumpCore"], path: "Benchmarks/Synth"),
     ]
 )
