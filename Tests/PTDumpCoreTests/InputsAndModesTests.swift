@@ -116,6 +116,13 @@ import PTDumpCore
         let text = renderText(p, image.memory).0
         #expect(text.contains("0xffffffff81000000-0xffffffff81200000           2M     ro         PSE     GLB x  pmd"))
         #expect(!text.contains("0xffff888000000000"))                  // outside the table's span
+        // A compact image saved from it remembers the level and base.
+        let saved = scratchPath("lower.ptd")
+        _ = try ImageSaver.save(to: saved, image: image, platform: p)
+        let again = try ImageLoader.load(path: saved)
+        let p2 = try PlatformResolver.resolve(image: again, options: Options())
+        #expect(p2.rootLevel == 1 && p2.vaBase == 0xffff_ff80_0000_0000)
+        #expect(renderText(p2, again.memory).0 == text)
         o.vaBase = 0xffff_ff80_0000_1000
         #expect(throws: ImageError.self) { try PlatformResolver.resolve(image: image, options: o) }
         o.vaBase = nil

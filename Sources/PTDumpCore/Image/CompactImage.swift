@@ -30,6 +30,9 @@ public enum CompactImage {
     public static func noteText(platform p: Platform) -> String {
         var s = "format=\(formatVersion)\narch=\(p.arch.value.rawValue)\nlevels=\(p.levels.value)\n"
         s += "page_size=\(p.pageSize.value)\nva_bits=\(p.vaBits.value)\nroot=\(hex(p.root.value))\n"
+        if p.rootLevel > 0 {
+            s += "root_level=\(PlatformResolver.levelName(p))\nva_base=\(hex(p.vaBase))\n"
+        }
         for (name, fact) in p.layout.facts { s += "layout.\(name)=\(hex(fact.value))\n" }
         return s
     }

@@ -14,7 +14,12 @@ public enum PlatformResolver {
         case .x86_64: platform = try X86Platform.resolve(image: image, options: options)
         case .arm64: platform = try ARM64Platform.resolve(image: image, options: options)
         }
-        try applyRootLevel(&platform, options: options)
+        var o = options
+        if o.rootLevel == nil, let saved = image.noteValue("root_level") {
+            o.rootLevel = saved
+            o.vaBase = o.vaBase ?? image.noteValue("va_base").flatMap(VMCoreInfo.parseHex)
+        }
+        try applyRootLevel(&platform, options: o)
         return platform
     }
 
@@ -30,6 +35,12 @@ public enum PlatformResolver {
 
     /// Kernel level numbers by the names `--root-level` takes.
     public static let levelNumbers = ["pgd": 0, "p4d": 1, "pud": 2, "pmd": 3, "pte": 4]
+
+    /// The `--root-level` name of the platform's root table.
+    public static func levelName(_ p: Platform) -> String {
+        let k = p.paging.accept(LevelsOf())[p.rootLevel].kernelLevel
+        return levelNumbers.first { $0.value == k }?.key ?? "pgd"
+    }
 
     /// `--root-level` and `--va-base`: walk from a table below the top, clipped to its span.
     static func applyRootLevel(_ p: inout Platform, options o: Options) throws(ImageError) {
