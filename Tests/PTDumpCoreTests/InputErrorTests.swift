@@ -14,20 +14,13 @@ import CLibElf
         b.install(va: 0xffff_8880_0000_0000, level: 3, entry: X86Entry.page(0x1000))
         let mem = b.bytes
         var notes: [UInt8] = []
-        if let vi = vmcoreinfo { notes = noteBytes("VMCOREINFO", 0, Array(vi.utf8)) }
+        if let vi = vmcoreinfo { notes = vmcoreinfoNote(vi) }
         var segs = [ElfSegment(type: UInt32(PT_NOTE), data: notes)]
         segs.append(loadOverride ?? ElfSegment(type: UInt32(PT_LOAD), vaddr: b.physicalBase, paddr: b.physicalBase, data: mem, align: 4096))
         segs += extra
         let path = scratchPath("core-\(segs.count)-\(vmcoreinfo?.count ?? 0)-\(loadOverride?.fileszOverride ?? 0)")
         try ElfWriter.write(path: path, machine: 62, type: 4, segments: segs)
         return path
-    }
-
-    func noteBytes(_ name: String, _ type: UInt32, _ desc: [UInt8]) -> [UInt8] {
-        func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * UInt32($0))) } }
-        func pad(_ b: [UInt8]) -> [UInt8] { b + [UInt8](repeating: 0, count: (4 - b.count % 4) % 4) }
-        let n = Array(name.utf8) + [0]
-        return le32(UInt32(n.count)) + le32(UInt32(desc.count)) + le32(type) + pad(n) + pad(desc)
     }
 
     @Test func missingFile() {

@@ -24,7 +24,7 @@ import PTDumpCore
         let (mem, root) = try ptiImage(userWX: true)
         let path = scratchPath("pti.elf")
         try ElfWriter.write(path: path, machine: 62, type: 4, segments: [
-            ElfSegment(type: 4, data: CompactImage_noteBytes("VMCOREINFO", "NUMBER(pgtable_l5_enabled)=0\nKERNELOFFSET=0\n")),
+            ElfSegment(type: 4, data: vmcoreinfoNote("NUMBER(pgtable_l5_enabled)=0\nKERNELOFFSET=0\n")),
             ElfSegment(type: 1, vaddr: 0x20_0000, paddr: 0x20_0000, data: try mem.read(0x20_0000, length: Int(mem.totalSize)), align: 4096)])
         let image = try ImageLoader.load(path: path)
         let pti = KernelConfig(text: "CONFIG_PAGE_TABLE_ISOLATION=y\n")

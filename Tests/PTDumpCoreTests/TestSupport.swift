@@ -130,3 +130,8 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A VMCOREINFO note record holding `text`.
+func vmcoreinfoNote(_ text: String) -> [UInt8] {
+    CompactImage.noteBytes(name: "VMCOREINFO", type: 0, desc: Array(text.utf8))
+}

@@ -88,7 +88,7 @@ import PTDumpCore
         let mem = try b.physicalMemory()
         let path = scratchPath("kaslr.elf")
         try ElfWriter.write(path: path, machine: 62, type: 4, segments: [
-            ElfSegment(type: 4, data: CompactImage_noteBytes("VMCOREINFO", "SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root) - 0x110_0000)\nKERNELOFFSET=1e000000\nNUMBER(pgtable_l5_enabled)=0\n")),
+            ElfSegment(type: 4, data: vmcoreinfoNote("SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root) - 0x110_0000)\nKERNELOFFSET=1e000000\nNUMBER(pgtable_l5_enabled)=0\n")),
             ElfSegment(type: 1, vaddr: b.physicalBase, paddr: b.physicalBase, data: b.bytes, align: 4096)])
         _ = mem
         let image = try ImageLoader.load(path: path)
@@ -101,10 +101,3 @@ import PTDumpCore
     }
 }
 
-/// A VMCOREINFO-style note record.
-func CompactImage_noteBytes(_ name: String, _ text: String) -> [UInt8] {
-    func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * UInt32($0))) } }
-    func pad(_ b: [UInt8]) -> [UInt8] { b + [UInt8](repeating: 0, count: (4 - b.count % 4) % 4) }
-    let n = Array(name.utf8) + [0], d = Array(text.utf8)
-    return le32(UInt32(n.count)) + le32(UInt32(d.count)) + le32(0) + pad(n) + pad(d)
-}

@@ -58,7 +58,7 @@ public enum CompactImage {
     }
 
     /// One ELF note record (4-byte aligned).
-    static func noteBytes(name: String, type: UInt32, desc: [UInt8]) -> [UInt8] {
+    public static func noteBytes(name: String, type: UInt32, desc: [UInt8]) -> [UInt8] {
         func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * UInt32($0))) } }
         func pad(_ b: [UInt8]) -> [UInt8] { b + [UInt8](repeating: 0, count: (4 - b.count % 4) % 4) }
         let n = Array(name.utf8) + [0]
