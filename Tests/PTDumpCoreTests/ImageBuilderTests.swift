@@ -89,3 +89,35 @@ import PTDumpCore
         #expect(r.first?.start == m.va && r.first?.end == 0 && r.first?.level == 2)
     }
 }
+
+/// The builder's default attributes are the kernel's `PAGE_KERNEL`, as the hand-written
+/// constants of the older tests encode it.
+@Suite struct MappingEncodingTests {
+    @Test func defaultAttributesArePageKernel() throws {
+        let arm = try MappingEncoding(mode: .arm64(pageSize: 4096, vaBits: 48))
+        #expect(arm.leaf(0x4000_0000, MappingAttributes(), level: 3) == 0x4000_0000 | ARM64TableBuilder.kernelRW)
+        #expect(arm.leaf(0, MappingAttributes(write: false), level: 3) == ARM64TableBuilder.kernelRO)
+        let x86 = try MappingEncoding(mode: .x86_64(levels: 4))
+        #expect(x86.leaf(0x5000, MappingAttributes(), level: 3) == X86Entry.page(0x5000))
+        #expect(x86.leaf(0x20_0000, MappingAttributes(write: false), level: 2) == X86Entry.large(0x20_0000, rw: false))
+        #expect(x86.table(0x3000) == 0x3000 | X86Entry.table)
+    }
+
+    @Test(arguments: PagingMode.all)
+    func attributesDecodeBackFromTheirEncoding(mode: PagingMode) throws {
+        let e = try MappingEncoding(mode: mode)
+        let arch = e.paging
+        for bits in 0..<64 {
+            for type in MemoryType.allCases {
+                let a = e.canonical(MappingAttributes(write: bits & 1 != 0, execute: bits & 2 != 0, userExecute: bits & 4 != 0,
+                                                      user: bits & 8 != 0, global: bits & 16 != 0, memoryType: type))
+                guard e.unsupportedReason(a) == nil else { continue }
+                let leaf = e.leaf(0, a, level: e.levels.count - 1)
+                // x86 effective permissions of a leaf under kernel tables that allow everything.
+                let eff: UInt64
+                if case .x86(let x) = arch { eff = x.effective(leaf, parent: 0x67) } else { eff = 0 }
+                #expect(e.attributes(prot: leaf & ~0x000f_ffff_ffff_f000, effective: eff) == a)
+            }
+        }
+    }
+}
