@@ -51,7 +51,8 @@ struct MappingGenerator {
         return encoding.canonical(a)
     }
 
-    /// Up to `count` mappings in two regions of the walked ranges (the last one ending at 2^64).
+    /// Up to `count` mappings in two regions of the walked ranges: the middle of the first, and
+    /// the top of the last (where a mapping may end at 2^64).
     mutating func mappings(count: Int) -> [Mapping] {
         let ps = mode.pageSize
         let ranges = encoding.walkRanges
