@@ -33,10 +33,13 @@ struct ARM64WalkTests {
 
     @Test("W^X passes on read-only and non-executable mappings")
     func wxPasses() throws {
-        var (b, root, pte) = chain()
-        b.set(pte, 0, 0x4100_0000 | B.kernelRW)
-        b.set(pte, 1, 0x4100_1000 | B.kernelRO)
-        let c = arm64Check(arch: arch, memory: try b.memory(), root: root)
+        let b = try ImageBuilder(mode: .arm64(pageSize: 4096, vaBits: 48)).build([
+            Mapping(va: 0xffff_8000_0000_0000, size: 0x1000, pa: 0x4100_0000),                        // PAGE_KERNEL
+            Mapping(va: 0xffff_8000_0000_1000, size: 0x1000, pa: 0x4100_1000, attributes: MappingAttributes(write: false)),
+            Mapping(va: 0xffff_8000_0020_0000, size: 0x20_0000, pa: 0x4120_0000,                        // a read-only text block
+                    attributes: MappingAttributes(write: false, execute: true)),
+        ])
+        let c = arm64Check(arch: arch, memory: try b.physicalMemory(), root: b.root)
         #expect(c.passed)
         #expect(c.verdict == "Checked W+X mappings: passed, no W+X pages found")
     }

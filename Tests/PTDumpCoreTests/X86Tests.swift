@@ -80,17 +80,16 @@ import PTDumpCore
 
     @Test func kaslrBasesAreInferredFromTheTables() throws {
         // Direct map at a randomized base maps PA 0; vmalloc and vmemmap further up.
-        var b = x86Builder()
         let po: UInt64 = 0xffff_9a40_0000_0000, vm: UInt64 = 0xffff_b8c0_0000_0000, vmm: UInt64 = 0xffff_dc80_0000_0000
-        b.install(va: po, level: 2, entry: X86Entry.large(0))
-        b.install(va: vm + 0x2000, level: 3, entry: X86Entry.page(0x9000))
-        b.install(va: vmm, level: 2, entry: X86Entry.large(0x20_0000))
-        let mem = try b.physicalMemory()
+        let b = try ImageBuilder(mode: .x86_64(levels: 4)).build([
+            Mapping(va: po, size: 0x20_0000, pa: 0),
+            Mapping(va: vm + 0x2000, size: 0x1000, pa: 0x9000),
+            Mapping(va: vmm, size: 0x20_0000, pa: 0x20_0000),
+        ])
         let path = scratchPath("kaslr.elf")
         try ElfWriter.write(path: path, machine: 62, type: 4, segments: [
             ElfSegment(type: 4, data: vmcoreinfoNote("SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root) - 0x110_0000)\nKERNELOFFSET=1e000000\nNUMBER(pgtable_l5_enabled)=0\n")),
             ElfSegment(type: 1, vaddr: b.physicalBase, paddr: b.physicalBase, data: b.bytes, align: 4096)])
-        _ = mem
         let image = try ImageLoader.load(path: path)
         let p = try PlatformResolver.resolve(image: image, options: Options())
         #expect(p.layout.fact("page_offset_base") == po)

@@ -23,6 +23,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingFact(String)
     /// The user's flags contradict the image or each other.
     case contradiction(String)
+    /// `ImageBuilder` was given a mapping it cannot lay out (index into the list, and why).
+    case invalidMapping(index: Int, reason: String)
     /// Anything else, already phrased for the user.
     case other(String)
 
@@ -42,6 +44,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
         case .malformedImageNote(let line): return "malformed PTDUMP note: \(line)"
         case .missingFact(let what): return what
         case .contradiction(let what): return what
+        case let .invalidMapping(i, why): return "mapping \(i): \(why)"
         case .other(let what): return what
         }
     }
