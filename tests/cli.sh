@@ -3,8 +3,10 @@
 #
 #   usage: bash tests/cli.sh PTDUMP
 #
-# Self-contained: uses only samples/ and man/ from this repository. Prints "ok - NAME" or
-# "not ok - NAME" per check and ends with "cli: N passed, M failed"; exits 1 if M > 0.
+# Self-contained: uses only samples/ and man/ from this repository (and, when present,
+# readelf, cc and python3 to build or parse inputs). Prints "ok - NAME" or "not ok - NAME"
+# per check, "skip - NAME (why)" for a check whose tool is missing (counted neither way),
+# and ends with "cli: N passed, M failed"; exits 1 if M > 0.
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -21,6 +23,7 @@ fi
 S4=samples/x86_64-4level
 S5=samples/x86_64-5level
 SRO=samples/x86_64-rodata-off
+ARM64_SAMPLES=(samples/arm64-*)
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -28,6 +31,8 @@ trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
 ok()     { echo "ok - $1"; passed=$((passed + 1)); }
+skip()   { echo "skip - $1 ($2)"; }
+have()   { command -v "$1" >/dev/null 2>&1; }
 not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; failed=$((failed + 1)); }
 
 # run ARGS...: runs ptdump, leaving stdout in $TMP/out, stderr in $TMP/err, status in $rc.
@@ -105,6 +110,159 @@ if [ -s "$TMP/run1" ] && cmp -s "$TMP/run1" "$TMP/run2"; then
     ok "output is byte-identical between runs"
 else
     not_ok "output is byte-identical between runs"
+fi
+
+# check NAME CONDITION-STATUS DETAIL...: ok when the preceding test command succeeded.
+check() {
+    local name=$1 status=$2
+    shift 2
+    if [ "$status" -eq 0 ]; then ok "$name"; else not_ok "$name" "$@"; fi
+}
+
+# --- arm64 ----------------------------------------------------------------------------
+
+for dir in "${ARM64_SAMPLES[@]}"; do
+    [ -f "$dir/image.ptd" ] || continue
+    run "$dir/image.ptd"
+    [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$dir/expected.txt"
+    check "$dir prints the kernel's text" $? "exit $rc; $(diff "$dir/expected.txt" "$TMP/out" | wc -l) diff lines"
+
+    run --check-wx "$dir/image.ptd"
+    want=$(grep 'Checked W+X mappings' "$dir/wx.txt")
+    got=$(tail -n 1 "$TMP/out")
+    [ "$rc" -eq 0 ] && [ "$got" = "$want" ]
+    check "--check-wx on $dir gives wx.txt's verdict" $? "exit $rc" "last line: $got" "want:      $want"
+done
+
+expect_error "--arch arm64 on an x86_64 image" "$S4/image.ptd" --arch arm64 "$S4/image.ptd"
+
+# --- --walk ---------------------------------------------------------------------------
+
+run --walk 0xffffffff81000000 "$S4/image.ptd"
+walk=$(tail -n 1 "$TMP/out")
+text=$(grep '^0xffffffff81000000-' "$S4/expected.txt")
+[ "$rc" -eq 0 ] && [ "$walk" = "  => 0x0000000001000000  2M pmd mapping, read-only, exec, no-user-exec" ] &&
+    [ "${text% x  pmd}" != "$text" ] && [[ "$text" == *" ro "* ]]
+check "--walk of a mapped address agrees with the text" $? "exit $rc" "walk: $walk" "text: $text"
+
+run --walk 0xffffffff80000000 "$S4/image.ptd"
+walk=$(tail -n 1 "$TMP/out")
+text=$(grep '^0xffffffff80000000-' "$S4/expected.txt")
+[ "$rc" -eq 0 ] && [ "$walk" = "  => not mapped: the pmd entry is empty" ] &&
+    [ "$(echo "$text" | awk '{print NF}')" -eq 3 ]
+check "--walk of an unmapped address agrees with the text" $? "exit $rc" "walk: $walk" "text: $text"
+
+expect_error "--walk of a non-canonical address" "$S4/image.ptd" --walk 0x0000900000000000 "$S4/image.ptd"
+grep -q 'not a canonical' "$TMP/err"
+check "--walk non-canonical error says so" $? "stderr: $(head -n 1 "$TMP/err")"
+
+# --- --range, --phys ------------------------------------------------------------------
+
+run --range 0xffffffff81000000-0xffffffff81bfffff "$S4/image.ptd"
+n=$(grep -c '^0x' "$TMP/out")
+extra=$(grep '^0x' "$TMP/out" | grep -vxF -f "$S4/expected.txt" | wc -l)
+[ "$rc" -eq 0 ] && [ "$n" -gt 0 ] && [ "$extra" -eq 0 ] && grep -m 1 '^0x' "$TMP/out" | grep -q '^0xffffffff81000000-'
+check "--range prints the text's lines for the window" $? "exit $rc, $n lines, $extra not in expected.txt"
+
+expect_error "--range with the end before the start" "$S4/image.ptd" --range 0x2000-0x1000 "$S4/image.ptd"
+
+run --phys --range 0xffffffff81000000-0xffffffff813fffff "$S4/image.ptd"
+line=$(grep '^0x' "$TMP/out" | head -n 1)
+[ "$rc" -eq 0 ] && [ "${line% pmd 0x0000000001000000}" != "$line" ]
+check "--phys appends the physical start" $? "exit $rc" "line: $line"
+
+# --- --format json --------------------------------------------------------------------
+
+run --format json "$S4/image.ptd"
+rc_json=$rc
+cp "$TMP/out" "$TMP/json"
+ranges=$(grep -c '^{"start":' "$TMP/json")
+text_ranges=$(grep -c '^0x' "$S4/expected.txt")
+summary_ranges=$(tail -n 1 "$TMP/json" | grep -o '"ranges":[0-9]*' | cut -d: -f2)
+[ "$rc_json" -eq 0 ] && [ "$ranges" -eq "$text_ranges" ] && [ "${summary_ranges:-0}" -eq "$ranges" ]
+check "--format json: one object per text range, then the summary" $? \
+    "exit $rc_json, $ranges range objects, $text_ranges text lines, summary says ${summary_ranges:-none}"
+if have python3; then
+    python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' <"$TMP/json" 2>"$TMP/pyerr"
+    check "--format json: every line parses" $? "$(tail -n 1 "$TMP/pyerr")"
+else
+    skip "--format json: every line parses" "no python3"
+fi
+
+run --check-wx --format json "$SRO/image.ptd"
+last=$(tail -n 1 "$TMP/out")
+wx=$(grep -c '^{"wx":' "$TMP/out")
+[ "$rc" -eq 1 ] && [ "$wx" -eq 5 ] && [[ "$last" == '{"verdict":{"passed":false,"wx_pages":2945,'* ]]
+check "--check-wx --format json fails on $SRO" $? "exit $rc (want 1), $wx wx objects (want 5)" "last line: $last"
+
+# --- raw physical dumps ---------------------------------------------------------------
+
+head -c 65536 /dev/zero >"$TMP/zeros.bin"
+run --arch x86_64 "$TMP/zeros.bin"
+err=$(head -n 1 "$TMP/err")
+[ "$rc" -eq 2 ] && [[ "$err" == *"--root PA"* ]] && [[ "$err" == *"--levels 4|5"* ]]
+check "raw x86_64 dump without --root/--levels names them" $? "exit $rc (want 2)" "stderr: $err"
+
+run --arch arm64 --root 0 "$TMP/zeros.bin"
+err=$(head -n 1 "$TMP/err")
+[ "$rc" -eq 2 ] && [[ "$err" == *"--page-size"* ]] && [[ "$err" == *"--va-bits"* ]]
+check "raw arm64 dump without --page-size/--va-bits names them" $? "exit $rc (want 2)" "stderr: $err"
+
+expect_error "raw dump without any flags" "$TMP/zeros.bin" "$TMP/zeros.bin"
+grep -q -- '--arch' "$TMP/err"
+check "raw dump without flags asks for --arch" $? "stderr: $(head -n 1 "$TMP/err")"
+
+# A flat dump rebuilt from the sample's PT_LOAD segments, placed at their p_paddr. Nothing
+# in it says the kernel configuration, so the sample's (no LDT, ESPfix, EFI, KASLR; 131
+# fixmap slots) is given as a .config.
+if have readelf; then
+    : >"$TMP/raw.bin"
+    readelf -lW "$S4/image.ptd" | awk '$1 == "LOAD" { print $2, $4, $5 }' |
+        while read -r off pa size; do
+            dd if="$S4/image.ptd" of="$TMP/raw.bin" bs=4096 skip=$((off / 4096)) seek=$((pa / 4096)) \
+                count=$((size / 4096)) conv=notrunc,sparse status=none
+        done
+    printf 'CONFIG_X86_LOCAL_APIC=y\nCONFIG_X86_IO_APIC=y\n' >"$TMP/raw.config"
+    run --kernel-config "$TMP/raw.config" --arch x86_64 --root 0x181d000 --levels 4 "$TMP/raw.bin"
+    [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$S4/expected.txt"
+    check "raw dump with --arch --root --levels prints the kernel's text" $? \
+        "exit $rc; $(diff "$S4/expected.txt" "$TMP/out" | wc -l) diff lines" "$(head -n 1 "$TMP/err")"
+
+    # The same memory from physical 0x100000 on, with --base.
+    dd if="$TMP/raw.bin" of="$TMP/raw-1m.bin" bs=4096 skip=256 conv=sparse status=none
+    run --kernel-config "$TMP/raw.config" --arch x86_64 --root 0x181d000 --levels 4 --base 0x100000 "$TMP/raw-1m.bin"
+    [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$S4/expected.txt"
+    check "raw dump with --base" $? "exit $rc; $(head -n 1 "$TMP/err")"
+else
+    skip "raw dump with --arch --root --levels prints the kernel's text" "no readelf"
+    skip "raw dump with --base" "no readelf"
+fi
+
+# --- ELF executables and objects: --root-symbol ---------------------------------------
+
+# An x86_64 object with a page table in .data (no program headers: sections by address).
+if have cc && [[ "$(cc -dumpmachine 2>/dev/null)" == x86_64* ]]; then
+    cat >"$TMP/pgt.c" <<'C'
+unsigned long level3_kernel_pgt[512] __attribute__((aligned(4096))) = { 1 };
+unsigned long level2_kernel_pgt[512] __attribute__((aligned(4096))) = { 0 };
+C
+    if cc -c -o "$TMP/pgt.o" "$TMP/pgt.c" 2>"$TMP/ccerr"; then
+        expect_error "--root-symbol of a missing symbol" "$TMP/pgt.o" \
+            --root-symbol level3_kernel_pg --arch x86_64 --levels 4 "$TMP/pgt.o"
+        grep -q 'close names: .*level3_kernel_pgt' "$TMP/err"
+        check "--root-symbol lists close names" $? "stderr: $(head -n 1 "$TMP/err")"
+
+        run --root-symbol level3_kernel_pgt --root-level pud --va-base 0xffffff8000000000 "$TMP/pgt.o"
+        first=$(grep -m 1 '^0x' "$TMP/out")
+        [ "$rc" -eq 0 ] && [[ "$first" == "0xffffff8000000000-0xffffff8000001000 "*" pte" ]]
+        check "--root-symbol with --root-level pud walks the object's table" $? "exit $rc" "first: $first" \
+            "$(head -n 1 "$TMP/err")"
+    else
+        not_ok "cc builds the --root-symbol object" "$(head -n 1 "$TMP/ccerr")"
+    fi
+else
+    skip "--root-symbol of a missing symbol" "no cc targeting x86_64"
+    skip "--root-symbol with --root-level pud walks the object's table" "no cc targeting x86_64"
 fi
 
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------

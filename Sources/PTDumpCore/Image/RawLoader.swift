@@ -18,6 +18,6 @@ public enum RawLoader {
         }
         let memory = try PhysicalMemory(file: file, segments: [MemorySegment(physicalStart: o.rawBase, size: UInt64(file.count),
                                                                              fileOffset: 0, fileSize: UInt64(file.count))])
-        return Image(format: "raw physical memory from \(hex(o.rawBase))", memory: memory, arch: o.arch)
+        return Image(format: "raw physical memory from \(hex(o.rawBase))", memory: memory, arch: nil)
     }
 }
