@@ -10,8 +10,12 @@
 # wall time, the peak resident set size (GNU time's "Maximum resident set size") and the
 # number of output lines. Nothing is asserted: the numbers are for reading.
 #
+# With no DUMP arguments it also times synthetic compact images written by ptdump-synth
+# (Benchmarks/Synth): a KASAN-style arm64 image whose 32 TiB shadow reuses one PUD/PMD/PTE
+# table, and page-granular linear maps (arm64 4 GiB, x86_64 SYNTH_GIB GiB, default 16).
+#
 # Environment: PTDUMP (default .build/release/ptdump), RUNS (default 5),
-# PTDUMP_ORACLE_CACHE (default /tmp/ptdump-oracle-cache).
+# PTDUMP_ORACLE_CACHE (default /tmp/ptdump-oracle-cache), SYNTH_GIB (default 16).
 set -euo pipefail
 
 # Paths given by the caller are relative to the caller's directory.
@@ -52,6 +56,16 @@ if [ ${#dumps[@]} -eq 0 ]; then
     if [ ${#dumps[@]} -eq 0 ]; then
         echo "bench: no dumps found in $CACHE" >&2
         exit 2
+    fi
+    synth=$(dirname "$PTDUMP")/ptdump-synth
+    [ -x "$synth" ] || swift build -c release --product ptdump-synth >&2
+    if [ -x "$synth" ]; then
+        mkdir -p "$CACHE/synth"
+        gib=${SYNTH_GIB:-16}
+        [ -f "$CACHE/synth/kasan-arm64.ptd" ] || "$synth" kasan-arm64 "$CACHE/synth/kasan-arm64.ptd" >&2
+        [ -f "$CACHE/synth/linear-arm64-4g.ptd" ] || "$synth" linear-arm64 4 "$CACHE/synth/linear-arm64-4g.ptd" >&2
+        [ -f "$CACHE/synth/linear-x86-${gib}g.ptd" ] || "$synth" linear-x86 "$gib" "$CACHE/synth/linear-x86-${gib}g.ptd" >&2
+        dumps+=("$CACHE/synth/kasan-arm64.ptd" "$CACHE/synth/linear-arm64-4g.ptd" "$CACHE/synth/linear-x86-${gib}g.ptd")
     fi
 fi
 
