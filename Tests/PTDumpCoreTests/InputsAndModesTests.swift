@@ -139,7 +139,9 @@ import PTDumpCore
         let hole = try AddressWalk.explain(0xffff_8880_4000_0000, platform: p, memory: mem)
         #expect(hole.last == "  => not mapped: the pud entry is empty")
         #expect(throws: ImageError.self) { try AddressWalk.explain(0x0000_9000_0000_0000, platform: p, memory: mem) }
-        #expect(AddressWalk.isCanonical(0xffff_8000_0000_0000, bits: 48) && !AddressWalk.isCanonical(0xfff0_0000_0000_0000, bits: 48))
+        #expect(b.arch.isCanonical(0xffff_8000_0000_0000) && !b.arch.isCanonical(0xffff_7000_0000_0000))
+        let arm = try #require(ARM64(pageSize: 4096, vaBits: 48))
+        #expect(arm.isCanonical(0xffff_0000_0010_8000) && arm.isCanonical(0x0000_7000_0000_0000) && !arm.isCanonical(0xfff0_0000_0000_0000))
     }
 
     @Test func jsonLinesMatchTheTextRanges() throws {

@@ -132,6 +132,14 @@ public struct ARM64: Architecture {
 
     public var attributes: [AttributeBit] { Self.pteBits }
 
+    /// TTBR1 addresses have every bit above VA_BITS set, TTBR0 addresses none.
+    public func isCanonical(_ va: UInt64) -> Bool {
+        let bits = vaBits
+        guard bits < 64 else { return true }
+        let top = va >> UInt64(bits)
+        return top == 0 || top == UInt64.max >> UInt64(bits)
+    }
+
     /// From the descriptor itself (6.1's ptdump ignores the table-level APTable/XNTable bits).
     public func permissions(prot: UInt64, effective: UInt64) -> Permissions {
         let present = prot & ARM64EntryBits.valid.rawValue != 0

@@ -87,6 +87,9 @@ public protocol Architecture: Sendable {
     var attributes: [AttributeBit] { get }
     /// What a range allows, from its compared attributes and effective permissions.
     func permissions(prot: UInt64, effective: UInt64) -> Permissions
+    /// True when the tables can translate `va` at all (x86: sign-extended from the top VA
+    /// bit; arm64: the bits above VA_BITS all ones, TTBR1, or all zeros, TTBR0).
+    func isCanonical(_ va: UInt64) -> Bool
 }
 
 /// What a mapping allows, in architecture-neutral words (JSON, `--walk`).
@@ -109,6 +112,14 @@ public struct Permissions: Sendable, Equatable {
 }
 
 extension Architecture {
+    /// x86-style canonical form: bits above the top VA bit copy it.
+    public func isCanonical(_ va: UInt64) -> Bool {
+        let bits = vaBits
+        guard bits < 64 else { return true }
+        let top = va >> UInt64(bits - 1)
+        return top == 0 || top == (UInt64.max >> UInt64(bits - 1))
+    }
+
     /// Valid bit only, for architectures that do not say more.
     public func permissions(prot: UInt64, effective: UInt64) -> Permissions {
         Permissions(present: prot & 1 != 0, user: false, write: false, execute: false, userExecute: false)

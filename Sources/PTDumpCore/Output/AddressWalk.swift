@@ -8,20 +8,13 @@ public enum AddressWalk {
         case .failure(let e): throw e
         }
     }
-
-    /// True when `va` is canonical for `bits` of virtual address (sign-extended).
-    public static func isCanonical(_ va: UInt64, bits: Int) -> Bool {
-        guard bits < 64 else { return true }
-        let top = va >> UInt64(bits - 1)
-        return top == 0 || top == (UInt64.max >> UInt64(bits - 1))
-    }
 }
 
 private struct Explainer: ArchitectureVisitor {
     let va: UInt64, platform: Platform, memory: PhysicalMemory
 
     func visit<A: Architecture>(_ arch: A) -> Result<[String], ImageError> {
-        if platform.rootLevel == 0 && !AddressWalk.isCanonical(va, bits: arch.vaBits) {
+        if platform.rootLevel == 0 && !arch.isCanonical(va) {
             return .failure(.contradiction("--walk \(hex(va)): not a canonical \(arch.vaBits)-bit virtual address"))
         }
         if platform.rootLevel > 0 {
