@@ -66,30 +66,27 @@ import PTDumpCore
 
     func b0(b: Int?) -> UInt64 { 0 }
 
-    @Test func rootSymbolNotFoundListsCloseNames() throws {
-        let (path, _) = try executable(symbols: [("level3_kernel_pgt", 0), ("level2_kernel_pgt", 0x1000)])
+    /// The message resolving `--root-symbol name` fails with on an executable holding `symbols`.
+    func rootSymbolError(_ name: String, symbols: [(name: String, value: UInt64)]) throws -> String {
+        let (path, _) = try executable(symbols: symbols)
         var o = Options()
-        o.rootSymbol = "level3_kernel_pg"
+        o.rootSymbol = name
         let image = try ImageLoader.load(path: path, options: o)
         do {
             _ = try PlatformResolver.resolve(image: image, options: o)
-            Issue.record("expected an error")
+            return "no error"
         } catch {
-            #expect(error.description.contains("close names: level3_kernel_pgt"))
+            return error.description
         }
     }
 
+    @Test func rootSymbolNotFoundListsCloseNames() throws {
+        let why = try rootSymbolError("level3_kernel_pg", symbols: [("level3_kernel_pgt", 0), ("level2_kernel_pgt", 0x1000)])
+        #expect(why.contains("close names: level3_kernel_pgt"))
+    }
+
     @Test func symbolOutsideLoadedSegments() throws {
-        let (path, _) = try executable(symbols: [("stray", 0x100_0000_0000)])
-        var o = Options()
-        o.rootSymbol = "stray"
-        let image = try ImageLoader.load(path: path, options: o)
-        do {
-            _ = try PlatformResolver.resolve(image: image, options: o)
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.description.contains("not loaded"))
-        }
+        #expect(try rootSymbolError("stray", symbols: [("stray", 0x100_0000_0000)]).contains("not loaded"))
     }
 
     @Test func executableOfAnotherArchitecture() throws {

@@ -85,30 +85,29 @@ public enum ARM64Platform {
 
     /// `--page-size`, the note, VMCOREINFO `PAGESIZE`; a flag that VMCOREINFO contradicts is an error.
     static func resolvePageSize(image: Image, options o: Options) throws(ImageError) -> Fact<Int> {
-        let fromInfo = image.vmcoreinfo?.pageSize
-        if let ps = o.pageSize {
-            if let v = fromInfo, v != ps {
-                throw .contradiction("--page-size \(ps) contradicts the dump: VMCOREINFO PAGESIZE=\(v)")
-            }
-            return Fact(ps, .flag("--page-size"))
-        }
-        if let v = image.noteValue("page_size").flatMap({ Int($0) }) { return Fact(v, .imageNote("page_size")) }
-        if let v = fromInfo { return Fact(v, .vmcoreinfo("PAGESIZE")) }
-        throw .missingFact("arm64 page size unknown: the image has no VMCOREINFO; pass --page-size 4K|16K|64K")
+        try paging(flag: ("--page-size", o.pageSize), note: "page_size", info: ("PAGESIZE", image.vmcoreinfo?.pageSize),
+                   image: image, missing: "arm64 page size unknown: the image has no VMCOREINFO; pass --page-size 4K|16K|64K")
     }
 
     /// `--va-bits`, the note, VMCOREINFO `NUMBER(VA_BITS)`; a flag that VMCOREINFO contradicts is an error.
     static func resolveVABits(image: Image, options o: Options) throws(ImageError) -> Fact<Int> {
-        let fromInfo = image.vmcoreinfo?.number("VA_BITS").flatMap { Int(exactly: $0) }
-        if let v = o.vaBits {
-            if let i = fromInfo, i != v {
-                throw .contradiction("--va-bits \(v) contradicts the dump: VMCOREINFO NUMBER(VA_BITS)=\(i)")
+        try paging(flag: ("--va-bits", o.vaBits), note: "va_bits",
+                   info: ("NUMBER(VA_BITS)", image.vmcoreinfo?.number("VA_BITS").flatMap { Int(exactly: $0) }),
+                   image: image, missing: "arm64 VA size unknown: the image has no VMCOREINFO; pass --va-bits N")
+    }
+
+    /// One paging number: the flag (checked against VMCOREINFO), else the note, else VMCOREINFO.
+    private static func paging(flag: (name: String, value: Int?), note: String, info: (key: String, value: Int?),
+                               image: Image, missing: String) throws(ImageError) -> Fact<Int> {
+        if let v = flag.value {
+            if let i = info.value, i != v {
+                throw .contradiction("\(flag.name) \(v) contradicts the dump: VMCOREINFO \(info.key)=\(i)")
             }
-            return Fact(v, .flag("--va-bits"))
+            return Fact(v, .flag(flag.name))
         }
-        if let v = image.noteValue("va_bits").flatMap({ Int($0) }) { return Fact(v, .imageNote("va_bits")) }
-        if let v = fromInfo { return Fact(v, .vmcoreinfo("NUMBER(VA_BITS)")) }
-        throw .missingFact("arm64 VA size unknown: the image has no VMCOREINFO; pass --va-bits N")
+        if let v = image.noteValue(note).flatMap({ Int($0) }) { return Fact(v, .imageNote(note)) }
+        if let v = info.value { return Fact(v, .vmcoreinfo(info.key)) }
+        throw .missingFact(missing)
     }
 
     /// The root must be readable and its entries must decode under the granule: at least one
