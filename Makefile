@@ -23,7 +23,7 @@ DEPS      := libelf-dev pkg-config
 
 # Prerequisites run in the order written (deps before build).
 .NOTPARALLEL:
-.PHONY: all deps build demo test completions install uninstall bench clean
+.PHONY: all deps build demo test completions install uninstall bench fuzz clean
 
 all: build
 
@@ -71,6 +71,10 @@ uninstall:
 
 bench: build
 	PTDUMP=$(BIN) bash Benchmarks/bench.sh
+
+# Corrupts the samples at random and checks ptdump only ever exits 0/1/2 (ITERATIONS, SEED).
+fuzz: build
+	python3 tests/mutate.py $(BIN) $(or $(ITERATIONS),300) $(or $(SEED),1)
 
 clean:
 	rm -rf $(BUILD_DIR)
