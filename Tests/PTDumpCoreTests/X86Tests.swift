@@ -98,5 +98,17 @@ import PTDumpCore
         let (text, _) = renderText(p, image.memory)
         #expect(text.contains("---[ Low Kernel Mapping ]---\n0xffff9a4000000000-0xffff9a4000200000"))
     }
-}
 
+    @Test func kdumpSegmentsGiveTheDirectMapBase() throws {
+        // A kdump core names each RAM segment's direct-map address in p_vaddr.
+        let po: UInt64 = 0xffff_a000_0000_0000
+        let b = try ImageBuilder(mode: .x86_64(levels: 4)).build([Mapping(va: po + 0x1000, size: 0x1000, pa: 0x1000)])
+        let path = scratchPath("kdump.elf")
+        try ElfWriter.write(path: path, machine: 62, type: 4, segments: [
+            ElfSegment(type: 4, data: vmcoreinfoNote("SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root) - 0x110_0000)\nKERNELOFFSET=1e000000\n")),
+            ElfSegment(type: 1, vaddr: po + b.physicalBase, paddr: b.physicalBase, data: b.bytes, align: 4096)])
+        let p = try PlatformResolver.resolve(image: try ImageLoader.load(path: path), options: Options())
+        #expect(p.layout.fact("page_offset_base") == po)
+        #expect(p.layout.facts.first { $0.name == "page_offset_base" }?.fact.source.description.contains("kdump") == true)
+    }
+}

@@ -93,6 +93,10 @@ public enum X86Platform {
             t.offer(names[2], dvmemmap, .defaultValue(why))
             return
         }
+        // kdump cores give each RAM segment its direct-map address: p_vaddr - p_paddr.
+        if let h = image.virtualHints.first(where: { $0.vaddr >= dpo && $0.vaddr < 0xffff_ffff_8000_0000 }) {
+            t.offer(names[0], h.vaddr &- h.paddr, .init("ELF PT_LOAD p_vaddr - p_paddr (kdump direct map)"))
+        }
         if t[names[0]] == nil || t[names[1]] == nil || t[names[2]] == nil {
             let inferred = inferBases(image: image, arch: arch, root: root)
             if let (po, vm, vmm) = inferred {
