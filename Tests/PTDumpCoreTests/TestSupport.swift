@@ -106,7 +106,7 @@ func referenceEvents<A: Architecture>(arch: A, memory: PhysicalMemory, root: UIn
             case .hole: out.append(Run(start: va, last: va, shift: L.shift, level: L.holeLevel, prot: 0, effective: 0))
             case .skip: break
             case .leaf: out.append(Run(start: va, last: va, shift: L.shift, level: L.kernelLevel,
-                                       prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: arch.effective(e, parent: parent)))
+                                       prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: e == 0 ? 0 : arch.effective(e, parent: parent)))
             case .table(let c): visit(c, li + 1, va, max(first, va), min(last, entryLast), arch.effective(e, parent: parent))
             }
         }

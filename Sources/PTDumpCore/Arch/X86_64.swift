@@ -93,9 +93,8 @@ public struct X86_64: Architecture {
     /// `val & PTE_FLAGS_MASK`: everything but the frame number (so PAT_LARGE is stripped).
     @inline(__always) public func prot(_ e: UInt64, kernelLevel: Int) -> UInt64 { e & ~pfnMask }
 
-    /// USR and RW are ANDed down the levels, NX is ORed; a zero entry has none.
+    /// USR and RW are ANDed down the levels, NX is ORed (`effective_prot`).
     @inline(__always) public func effective(_ e: UInt64, parent: UInt64?) -> UInt64 {
-        if e == 0 { return 0 }
         let p = e & ~pfnMask
         guard let parent else { return p }
         let ur = X86EntryBits.user.rawValue | X86EntryBits.rw.rawValue

@@ -46,6 +46,9 @@ public struct KernelLayout: Sendable {
         return l
     }
 
+    /// True when the kernel has KASAN, whose early-shadow tables ptdump notes in one step.
+    public var kasan: Bool { (fact("kasan") ?? 0) != 0 }
+
     /// The fact called `name`.
     public func fact(_ name: String) -> UInt64? { facts.first { $0.name == name }?.fact.value }
 }

@@ -44,9 +44,9 @@ public enum PageTableDump {
     public static func run<A: Architecture, S: RangeSink>(
         arch: A, memory: PhysicalMemory, root: UInt64, rootLevel: Int = 0, base: UInt64 = 0,
         ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, physical: Bool = false,
-        finalAddress: UInt64 = 0, sink: S, report: inout WalkReport
+        kasanShortcut: Bool = false, finalAddress: UInt64 = 0, sink: S, report: inout WalkReport
     ) -> S {
-        var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical)
+        var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical, kasanShortcut: kasanShortcut)
         var c = RangeCoalescer(markers: markers, advance: advance, sink: sink)
         walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { c.feed($0) }
         c.finish(at: finalAddress)
@@ -87,7 +87,8 @@ private struct TextWalk: ArchitectureVisitor {
         func go<S: RangeSink>(_ sink: S) -> S {
             PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                               ranges: l.ranges, markers: l.markers, advance: l.advance,
-                              physical: options.physical, finalAddress: final, sink: sink, report: &report)
+                              physical: options.physical, kasanShortcut: platform.layout.kasan,
+                              finalAddress: final, sink: sink, report: &report)
         }
         if options.json {
             var s = go(JSONFormatter(out: out, arch: arch))
@@ -114,7 +115,7 @@ private struct CheckWalk: ArchitectureVisitor {
         for (header, root) in roots {
             let c = PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                                       ranges: l.checkRanges, markers: l.checkMarkers, advance: l.advance,
-                                      finalAddress: window.map { $0.last &+ 1 } ?? 0,
+                                      kasanShortcut: l.kasan, finalAddress: window.map { $0.last &+ 1 } ?? 0,
                                       sink: WXChecker(rule: platform.wxRule), report: &report)
             results.append(WXCheckResult(header: header, checker: c))
         }

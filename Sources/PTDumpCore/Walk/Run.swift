@@ -17,8 +17,12 @@ public struct Run: Sendable, Equatable {
     /// Physical address the first event maps, when the walk tracks physical addresses; each
     /// later event maps the next `stride` bytes.
     public var physical: UInt64?
+    /// True when `effective` is whatever the last last-level entry walked before this run left
+    /// behind, not yet known inside a summary (the kernel's KASAN shortcut reuses that value).
+    public var staleEffective: Bool
 
-    public init(start: UInt64, last: UInt64, shift: Int, level: Int, prot: UInt64, effective: UInt64, physical: UInt64? = nil) {
+    public init(start: UInt64, last: UInt64, shift: Int, level: Int, prot: UInt64, effective: UInt64,
+                physical: UInt64? = nil, staleEffective: Bool = false) {
         self.start = start
         self.last = last
         self.shift = UInt8(shift)
@@ -26,6 +30,7 @@ public struct Run: Sendable, Equatable {
         self.prot = prot
         self.effective = effective
         self.physical = physical
+        self.staleEffective = staleEffective
     }
 
     /// Distance between events.
@@ -34,7 +39,7 @@ public struct Run: Sendable, Equatable {
     /// True when `next` continues this run event for event.
     @inline(__always) func continues(with next: Run) -> Bool {
         next.level == level && next.prot == prot && next.effective == effective && next.shift == shift
-            && next.start == last &+ stride && next.start != 0
+            && next.staleEffective == staleEffective && next.start == last &+ stride && next.start != 0
             && next.physical == physical.map { $0 &+ (next.start &- start) }
     }
 
@@ -47,11 +52,42 @@ public struct Run: Sendable, Equatable {
     }
 }
 
-/// Collects runs, merging each into the previous one when it continues it.
-struct RunBuilder {
-    var runs: [Run] = []
+/// Where a walk's runs go: into a summary, or out to the coalescer.
+protocol RunSink {
+    /// Takes the next run in address order.
+    mutating func append(_ r: Run)
+    /// Effective permissions of the last last-level entry walked (the kernel's
+    /// `prot_levels[4]`); nil inside a summary until it walks one.
+    var lastLeafEffective: UInt64? { get set }
+}
 
-    @inline(__always) mutating func append(_ r: Run) {
+extension RunSink {
+    /// `r` with a stale effective value filled in, when it is known here.
+    @inline(__always) func resolved(_ r: Run) -> Run {
+        guard r.staleEffective, let e = lastLeafEffective else { return r }
+        var x = r
+        x.effective = e
+        x.staleEffective = false
+        return x
+    }
+}
+
+/// Collects runs, merging each into the previous one when it continues it.
+struct RunBuilder: RunSink {
+    var runs: [Run] = []
+    var lastLeafEffective: UInt64?
+
+    @inline(__always) mutating func append(_ run: Run) {
+        let r = resolved(run)
         if let i = runs.indices.last, runs[i].continues(with: r) { runs[i].last = r.last } else { runs.append(r) }
     }
+}
+
+/// Hands runs straight on, stale values resolved: the walk's top level.
+struct StreamSink: RunSink {
+    let emit: (Run) -> Void
+    /// The kernel's walk state starts zeroed.
+    var lastLeafEffective: UInt64? = 0
+
+    @inline(__always) mutating func append(_ r: Run) { emit(resolved(r)) }
 }

@@ -33,7 +33,12 @@ public struct Walker<A: Architecture> {
     public let arch: A
     public let memory: PhysicalMemory
     private struct Key: Hashable { var pa: UInt64; var level: Int; var parent: UInt64 }
-    private var memo: [Key: [Run]] = [:]
+    /// A table's runs relative to its first address, and the effective permissions its last
+    /// last-level entry leaves behind.
+    private struct Summary { var runs: [Run]; var lastLeafEffective: UInt64? }
+    private var memo: [Key: Summary] = [:]
+    private struct ShadowKey: Hashable { var pa: UInt64; var level: Int }
+    private var earlyShadow: [ShadowKey: UInt64?] = [:]
     private var reported: Set<UInt64> = []
     /// Tables that could not be read, in the order met.
     public private(set) var problems: [WalkProblem] = []
@@ -46,20 +51,33 @@ public struct Walker<A: Architecture> {
     /// where physical contiguity breaks.
     public let tracksPhysical: Bool
 
-    public init(arch: A, memory: PhysicalMemory, tracksPhysical: Bool = false) {
+    /// The kernel's KASAN shortcut (`note_kasan_page_table`): an entry pointing at the shared
+    /// early-shadow tables is noted once, at the last level, with the early-shadow page's entry
+    /// and the effective permissions the last walked last-level entry left behind.
+    public let kasanShortcut: Bool
+
+    public init(arch: A, memory: PhysicalMemory, tracksPhysical: Bool = false, kasanShortcut: Bool = false) {
         self.arch = arch
         self.memory = memory
         self.tracksPhysical = tracksPhysical
+        self.kasanShortcut = kasanShortcut
     }
 
     /// Walks `ranges` (ascending, non-overlapping) from the table at `root`, which sits at
     /// real level `level` (0 = the top), and hands every run to `emit` in address order.
     public mutating func walk(root: UInt64, level: Int = 0, base: UInt64 = 0, ranges: [WalkRange],
                               emit: (Run) -> Void) {
+        withoutActuallyEscaping(emit) { emit in
+            var out = StreamSink(emit: emit)
+            walk(root: root, level: level, base: base, ranges: ranges, into: &out)
+        }
+    }
+
+    private mutating func walk(root: UInt64, level: Int, base: UInt64, ranges: [WalkRange], into out: inout StreamSink) {
         let span = arch.levels[level].tableSpan
         for r in ranges {
             guard level == 0, base == 0, span != 0 else {
-                visit(pa: root, li: level, base: base, first: r.first, last: r.last, parent: nil, emit: emit)
+                visit(pa: root, li: level, base: base, first: r.first, last: r.last, parent: nil, into: &out)
                 continue
             }
             // The top table covers the low half and, sign-extended, the high half; addresses
@@ -70,7 +88,7 @@ public struct Walker<A: Architecture> {
                 let chunkLast = chunk &+ (span - 1)
                 let last = min(r.last, chunkLast)
                 if chunk == 0 || chunk == ~(span - 1) {
-                    visit(pa: root, li: 0, base: chunk, first: first, last: last, parent: nil, emit: emit)
+                    visit(pa: root, li: 0, base: chunk, first: first, last: last, parent: nil, into: &out)
                 } else if chunk < ~(span - 1) {
                     first = ~(span - 1)
                     continue
@@ -81,8 +99,8 @@ public struct Walker<A: Architecture> {
         }
     }
 
-    private mutating func visit(pa: UInt64, li: Int, base: UInt64, first: UInt64, last: UInt64,
-                                parent: UInt64?, emit: (Run) -> Void) {
+    private mutating func visit<S: RunSink>(pa: UInt64, li: Int, base: UInt64, first: UInt64, last: UInt64,
+                                            parent: UInt64?, into out: inout S) {
         let L = arch.levels[li]
         let shift = UInt64(L.shift)
         let lo = Int(truncatingIfNeeded: (first &- base) >> shift)
@@ -97,8 +115,8 @@ public struct Walker<A: Architecture> {
                                             levelName: arch.levelNames[L.kernelLevel]))
             }
             let holeLevel = li > 0 ? arch.levels[li - 1].holeLevel : L.holeLevel
-            emit(Run(start: first, last: first, shift: li > 0 ? arch.levels[li - 1].shift : L.shift,
-                     level: holeLevel, prot: 0, effective: 0))
+            out.append(Run(start: first, last: first, shift: li > 0 ? arch.levels[li - 1].shift : L.shift,
+                           level: holeLevel, prot: 0, effective: 0))
             return
         }
         tablesRead += 1
@@ -109,35 +127,74 @@ public struct Walker<A: Architecture> {
             let e = table[i]
             switch bottom ? .leaf : arch.classify(e, level: li) {
             case .hole:
-                emit(Run(start: va, last: va, shift: L.shift, level: L.holeLevel, prot: 0, effective: 0))
+                out.append(Run(start: va, last: va, shift: L.shift, level: L.holeLevel, prot: 0, effective: 0))
             case .skip:
                 break
             case .leaf:
-                emit(Run(start: va, last: va, shift: L.shift, level: L.kernelLevel,
-                         prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: arch.effective(e, parent: parent),
-                         physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li) : nil))
+                let eff = arch.effective(e, parent: parent)
+                if bottom { out.lastLeafEffective = eff }
+                // A zero entry notes no effective permissions (x86 `note_page`).
+                out.append(Run(start: va, last: va, shift: L.shift, level: L.kernelLevel,
+                               prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: e == 0 ? 0 : eff,
+                               physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li) : nil))
             case .table(let child):
+                if kasanShortcut, let v = earlyShadowEntry(pa: child, li: li + 1) {
+                    let bottomLevel = arch.levels[arch.levels.count - 1].kernelLevel
+                    out.append(Run(start: max(first, va), last: max(first, va), shift: L.shift, level: bottomLevel,
+                                   prot: arch.prot(v, kernelLevel: bottomLevel), effective: 0, staleEffective: true))
+                    continue
+                }
                 let eff = arch.effective(e, parent: parent)
                 let entryLast = va &+ ((UInt64(1) << shift) &- 1)
                 if first <= va && entryLast <= last {
-                    for r in summary(pa: child, li: li + 1, parent: eff) { emit(r.shifted(by: va)) }
+                    let s = summary(pa: child, li: li + 1, parent: eff)
+                    for r in s.runs { out.append(r.shifted(by: va)) }
+                    if let l = s.lastLeafEffective { out.lastLeafEffective = l }
                 } else {
                     visit(pa: child, li: li + 1, base: va, first: max(first, va), last: min(last, entryLast),
-                          parent: eff, emit: emit)
+                          parent: eff, into: &out)
                 }
             }
         }
     }
 
     /// Runs of the whole table at `pa` (real level `li`), relative to its first address.
-    private mutating func summary(pa: UInt64, li: Int, parent: UInt64) -> [Run] {
+    private mutating func summary(pa: UInt64, li: Int, parent: UInt64) -> Summary {
         let key = Key(pa: pa, level: li, parent: parent)
         if let s = memo[key] { return s }
         var b = RunBuilder()
         let L = arch.levels[li]
         let lastVA = (UInt64(L.entries) << UInt64(L.shift)) &- 1
-        visit(pa: pa, li: li, base: 0, first: 0, last: lastVA, parent: parent) { b.append($0) }
-        memo[key] = b.runs
-        return b.runs
+        visit(pa: pa, li: li, base: 0, first: 0, last: lastVA, parent: parent, into: &b)
+        let s = Summary(runs: b.runs, lastLeafEffective: b.lastLeafEffective)
+        memo[key] = s
+        return s
+    }
+
+    /// The last-level entry of a KASAN early-shadow chain starting at the table `pa` (real
+    /// level `li`), or nil. Early-shadow tables are recognized by their shape: every entry the
+    /// same, pointing at the next early-shadow table, down to a last-level table whose every
+    /// entry maps the same page.
+    private mutating func earlyShadowEntry(pa: UInt64, li: Int) -> UInt64? {
+        let key = ShadowKey(pa: pa, level: li)
+        if let known = earlyShadow[key] { return known }
+        earlyShadow[key] = .some(nil)                 // a self-reference is not a chain
+        var result: UInt64?
+        if let t = try? memory.table(at: pa, entries: arch.levels[li].entries) {
+            let first = t[0]
+            var uniform = first != 0
+            var i = 1
+            while uniform && i < t.entries { uniform = t[i] == first; i += 1 }
+            if uniform {
+                tablePages.insert(pa)
+                if li == arch.levels.count - 1 {
+                    result = first
+                } else if case .table(let next) = arch.classify(first, level: li) {
+                    result = earlyShadowEntry(pa: next, li: li + 1)
+                }
+            }
+        }
+        earlyShadow[key] = .some(result)
+        return result
     }
 }
