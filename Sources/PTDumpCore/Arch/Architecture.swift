@@ -125,8 +125,6 @@ extension Architecture {
         Permissions(present: prot & 1 != 0, user: false, write: false, execute: false, userExecute: false)
     }
 
-    /// Index into `levels` of the real level whose kernel level is `kernelLevel`.
-    public func levelIndex(forKernelLevel k: Int) -> Int? { levels.firstIndex { $0.kernelLevel == k || $0.holeLevel == k } }
     /// Bits of VA the tables translate.
     public var vaBits: Int { levels[0].shift + levels[0].entries.trailingZeroBitCount }
 }

@@ -37,8 +37,6 @@ public struct WXRule: Sendable {
             })
     }
 
-    /// arm64 with 4K pages.
-    public static let arm64 = WXRule.arm64(pageSize: 4096)
 }
 
 /// A W+X range found by the check.

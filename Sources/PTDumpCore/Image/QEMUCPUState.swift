@@ -13,11 +13,6 @@ public struct QEMUCPUState: Sendable, Equatable {
         cr4 = u64(424)
     }
 
-    public init(cr3: UInt64, cr4: UInt64) {
-        self.cr3 = cr3
-        self.cr4 = cr4
-    }
-
     /// CR4.LA57: 5-level paging.
     public var la57: Bool { cr4 & (1 << 12) != 0 }
 }

@@ -66,12 +66,6 @@ public struct FactTable: Sendable {
         entries.append((name, Fact(value, source)))
     }
 
-    /// Replaces any value of `name`.
-    public mutating func set(_ name: String, _ value: UInt64, _ source: FactSource) {
-        entries.removeAll { $0.name == name }
-        entries.append((name, Fact(value, source)))
-    }
-
     public subscript(name: String) -> Fact<UInt64>? { entries.first { $0.name == name }?.fact }
 
     /// `name` as a boolean (nonzero).
