@@ -29,4 +29,15 @@ import PTDumpCore
         }
         #expect(truth.layout.fact("page_offset_base") != X86Layout.defaultBases(fiveLevel: false).0)
     }
+
+    @Test func x86KASANIsDetectedWithoutAConfig() throws {
+        var image = try ImageLoader.load(path: "\(repoRoot)/samples/x86_64-4level-kasan/image.ptd")
+        image.ptdumpNote.removeAll { $0.key.hasPrefix("layout.") }
+        let p = try PlatformResolver.resolve(image: image, options: Options())
+        #expect(p.layout.kasan)
+        #expect(p.layout.markers.contains { $0.name == "KASAN shadow" && $0.start == 0xffff_ec00_0000_0000 })
+        var plain = try ImageLoader.load(path: "\(repoRoot)/samples/x86_64-4level/image.ptd")
+        plain.ptdumpNote.removeAll { $0.key.hasPrefix("layout.") }
+        #expect(!(try PlatformResolver.resolve(image: plain, options: Options())).layout.kasan)
+    }
 }

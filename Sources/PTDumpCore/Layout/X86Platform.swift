@@ -54,6 +54,9 @@ public enum X86Platform {
             t.offer("kernel_image_size", UInt64(bitPattern: size), .vmcoreinfo("NUMBER(KERNEL_IMAGE_SIZE)"))
         }
         resolveBases(&t, image: image, options: o, arch: arch, root: root.value)
+        if o.kernelConfig == nil, detectKASAN(memory: image.memory, arch: arch, root: root.value) {
+            t.offer("kasan", 1, .inferred("the default KASAN shadow maps one read-only page twice, 1 TiB apart"))
+        }
         X86Layout.offerConfigFacts(&t, config: o.kernelConfig)
         let layout = X86Layout.layout(fiveLevel: fiveLevel, facts: t)
 
@@ -129,6 +132,21 @@ public enum X86Platform {
         let vmallocTB: UInt64 = arch.fiveLevel ? 12800 : 32
         guard let w = tr.firstLeaf(root: root, from: vm &+ vmallocTB * tb, last: windowEnd) else { return nil }
         return (po, vm, w.va & ~(pud - 1))
+    }
+
+    /// KASAN's early shadow maps one read-only page all over the shadow region: two addresses
+    /// 1 TiB apart at the default KASAN_SHADOW_START translate to the same read-only page.
+    /// (Nothing else lives there: KASLR is off with KASAN, and randomized regions are writable.)
+    static func detectKASAN(memory: PhysicalMemory, arch: X86_64, root: UInt64) -> Bool {
+        let start: UInt64 = arch.fiveLevel ? 0xffdf_fc00_0000_0000 : 0xffff_ec00_0000_0000
+        let tr = Translator(arch: arch, memory: memory)
+        func readOnlyPage(_ va: UInt64) -> UInt64? {
+            guard let steps = try? tr.translate(va, root: root), let s = steps.last, s.kind == .leaf,
+                  s.entry & X86EntryBits.present.rawValue != 0, s.entry & X86EntryBits.rw.rawValue == 0 else { return nil }
+            return arch.outputAddress(s.entry, level: s.level)
+        }
+        guard let a = readOnlyPage(start), let b = readOnlyPage(start + (1 << 40)) else { return false }
+        return a == b
     }
 
     /// With PTI the kernel PGD is followed by the user copy, which the W^X check walks too.
