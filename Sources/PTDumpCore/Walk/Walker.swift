@@ -1,29 +1,3 @@
-/// A table the walk could not read.
-public struct WalkProblem: Sendable, Equatable, CustomStringConvertible {
-    /// Physical address of the table.
-    public var tablePA: UInt64
-    /// Kernel level of the entry that pointed at it.
-    public var level: Int
-    /// First virtual address it would have mapped.
-    public var va: UInt64
-    /// Level names for the message.
-    public var levelName: String
-
-    public var description: String {
-        "unreadable page table at \(hex(tablePA)) (\(levelName) entry for \(hex16(va))): outside the image's memory"
-    }
-}
-
-/// A closed range of virtual addresses to walk.
-public struct WalkRange: Sendable, Equatable {
-    public var first: UInt64
-    public var last: UInt64
-    public init(first: UInt64, last: UInt64) {
-        self.first = first
-        self.last = last
-    }
-}
-
 /// Generic depth-first page-table walk in ascending VA. The architecture decides what each
 /// entry is; the walker reports holes and leaves as `Run`s in address order, every VA of the
 /// walked ranges once. A fully covered table is summarized once per (table PA, level,

@@ -1,0 +1,15 @@
+/// A table the walk could not read.
+public struct WalkProblem: Sendable, Equatable, CustomStringConvertible {
+    /// Physical address of the table.
+    public var tablePA: UInt64
+    /// Kernel level of the entry that pointed at it.
+    public var level: Int
+    /// First virtual address it would have mapped.
+    public var va: UInt64
+    /// Level names for the message.
+    public var levelName: String
+
+    public var description: String {
+        "unreadable page table at \(hex(tablePA)) (\(levelName) entry for \(hex16(va))): outside the image's memory"
+    }
+}
