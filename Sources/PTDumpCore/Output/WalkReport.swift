@@ -1,0 +1,13 @@
+/// What a walk met besides its output.
+public struct WalkReport: Sendable {
+    /// Tables that could not be read.
+    public var problems: [WalkProblem] = []
+    /// Physical addresses of every table page read.
+    public var tablePages: Set<UInt64> = []
+    /// Distinct table pages read.
+    public var tablesRead = 0
+    /// Bytes in the largest table of the architecture.
+    public var tableBytes = 4096
+
+    public init() {}
+}
