@@ -10,10 +10,7 @@ public enum ARM64Platform {
             throw .contradiction(why + " (page size: \(pageSize.source); VA bits: \(vaBits.source))")
         }
 
-        var t = FactTable()
-        for (k, v) in image.ptdumpNote where k.hasPrefix("layout.") {
-            t.offer(String(k.dropFirst(7)), VMCoreInfo.parseHex(v), .imageNote(k))
-        }
+        var t = FactTable(savedIn: image)
         if let c = o.kernelConfig, pageSize.value == 65536 {
             t.offer("pa_bits_52", c.isEnabled("ARM64_PA_BITS_52") ? 1 : 0, .config("CONFIG_ARM64_PA_BITS_52"))
         }
@@ -147,11 +144,7 @@ public enum ARM64Platform {
     /// and the shadow of PAGE_END read-only (the early shadow page); generic KASAN is tried first.
     static func detectKASAN(_ t: inout FactTable, arch: ARM64, memory: PhysicalMemory, root: UInt64, vaBits: Int, vaActual: Int) {
         let tr = Translator(arch: arch, memory: memory)
-        func readOnly(_ va: UInt64) -> Bool {
-            guard let steps = try? tr.translate(va, root: root), let last = steps.last, last.kind == .leaf else { return false }
-            let e = last.entry
-            return e & ARM64EntryBits.valid.rawValue != 0 && e & ARM64EntryBits.rdonly.rawValue != 0
-        }
+        func readOnly(_ va: UInt64) -> Bool { tr.readOnlyPage(va, root: root) != nil }
         for (code, scale, sw) in [(UInt64(1), 3, false), (2, 4, true)] {
             let off = ARM64Layout.defaultShadowOffset(vaBits: vaBits, swTags: sw)
             let (start, end) = ARM64Layout.kasanShadow(offset: off, scaleShift: scale, vaBitsActual: vaActual)

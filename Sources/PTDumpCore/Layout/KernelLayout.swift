@@ -60,6 +60,13 @@ public struct FactTable: Sendable {
 
     public init() {}
 
+    /// The layout facts a compact image recorded (`layout.NAME` keys of its PTDUMP note).
+    public init(savedIn image: Image) {
+        for (k, v) in image.ptdumpNote where k.hasPrefix("layout.") {
+            offer(String(k.dropFirst(7)), VMCoreInfo.parseHex(v), .imageNote(k))
+        }
+    }
+
     /// Records `value` for `name` unless a value is already known.
     public mutating func offer(_ name: String, _ value: UInt64?, _ source: FactSource) {
         guard let value, !entries.contains(where: { $0.name == name }) else { return }

@@ -46,10 +46,7 @@ public enum X86Platform {
         let fiveLevel = lv.value == 5
         let arch = X86_64(fiveLevel: fiveLevel, smeMask: sme)
 
-        var t = FactTable()
-        for (k, v) in image.ptdumpNote where k.hasPrefix("layout.") {
-            t.offer(String(k.dropFirst(7)), VMCoreInfo.parseHex(v), .imageNote(k))
-        }
+        var t = FactTable(savedIn: image)
         if let size = vi?.number("KERNEL_IMAGE_SIZE") {
             t.offer("kernel_image_size", UInt64(bitPattern: size), .vmcoreinfo("NUMBER(KERNEL_IMAGE_SIZE)"))
         }
@@ -140,12 +137,7 @@ public enum X86Platform {
     static func detectKASAN(memory: PhysicalMemory, arch: X86_64, root: UInt64) -> Bool {
         let start: UInt64 = arch.fiveLevel ? 0xffdf_fc00_0000_0000 : 0xffff_ec00_0000_0000
         let tr = Translator(arch: arch, memory: memory)
-        func readOnlyPage(_ va: UInt64) -> UInt64? {
-            guard let steps = try? tr.translate(va, root: root), let s = steps.last, s.kind == .leaf,
-                  s.entry & X86EntryBits.present.rawValue != 0, s.entry & X86EntryBits.rw.rawValue == 0 else { return nil }
-            return arch.outputAddress(s.entry, level: s.level)
-        }
-        guard let a = readOnlyPage(start), let b = readOnlyPage(start + (1 << 40)) else { return false }
+        guard let a = tr.readOnlyPage(start, root: root), let b = tr.readOnlyPage(start + (1 << 40), root: root) else { return false }
         return a == b
     }
 

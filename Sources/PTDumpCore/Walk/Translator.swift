@@ -35,6 +35,18 @@ public struct Translator<A: Architecture> {
         return steps
     }
 
+    /// The physical page `va` maps when the mapping is present and read-only (effective
+    /// permissions down the levels), else nil. Used to recognize KASAN's shared shadow page.
+    public func readOnlyPage(_ va: UInt64, root: UInt64) -> UInt64? {
+        guard let steps = try? translate(va, root: root), let leaf = steps.last, leaf.kind == .leaf else { return nil }
+        var parent: UInt64?
+        for s in steps.dropLast() { parent = arch.effective(s.entry, parent: parent) }
+        let L = arch.levels[leaf.level]
+        let p = arch.permissions(prot: arch.prot(leaf.entry, kernelLevel: L.kernelLevel),
+                                 effective: arch.effective(leaf.entry, parent: parent))
+        return p.present && !p.write ? arch.outputAddress(leaf.entry, level: leaf.level) : nil
+    }
+
     /// The lowest present leaf at or above `from` and at most `last`: its VA and the PA it maps.
     /// Bounded: gives up after `budget` tables.
     public func firstLeaf(root: UInt64, from: UInt64, last: UInt64, budget: Int = 4096) -> (va: UInt64, pa: UInt64)? {
@@ -59,7 +71,7 @@ public struct Translator<A: Architecture> {
             let kind: EntryClass = li == arch.levels.count - 1 ? .leaf : arch.classify(e, level: li)
             switch kind {
             case .leaf:
-                if arch.prot(e, kernelLevel: L.kernelLevel) & 1 != 0 {
+                if arch.permissions(prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: 0).present {
                     let off = va >= from ? 0 : from - va
                     return (va &+ off, arch.outputAddress(e, level: li) &+ off)
                 }
