@@ -135,6 +135,25 @@ for dir in "${ARM64_SAMPLES[@]}"; do
 done
 
 expect_error "--arch arm64 on an x86_64 image" "$S4/image.ptd" --arch arm64 "$S4/image.ptd"
+expect_error "--format arm64 on an x86_64 image" "$S4/image.ptd" --format arm64 "$S4/image.ptd"
+
+run --format kernel "$S4/image.ptd"
+cmp -s "$TMP/out" "$S4/expected.txt"
+check "--format kernel is the default text" $? "exit $rc"
+
+run --format arm64 "${ARM64_SAMPLES[0]}/image.ptd"
+cmp -s "$TMP/out" "${ARM64_SAMPLES[0]}/expected.txt"
+check "--format arm64 on an arm64 image is its text" $? "exit $rc"
+
+run --info "$S4/image.ptd"
+grep -q '^kernel profile *Linux 6.1  \[VMCOREINFO OSRELEASE=6.1' "$TMP/out"
+check "--info names the kernel profile and where the release came from" $? "$(grep 'kernel profile' "$TMP/out")"
+
+run --info --kernel-version 6.7 "$S4/image.ptd"
+grep -q "^kernel profile *Linux 6.1  \[flag --kernel-version; kernel 6.7 has no profile of its own; using Linux 6.1's layout\]" "$TMP/out"
+check "--kernel-version of a release without a profile takes the nearest older one and says so" $? "$(grep 'kernel profile' "$TMP/out")"
+
+expect_error "--kernel-version that is no release" "$S4/image.ptd" --kernel-version six "$S4/image.ptd"
 
 # --- --walk ---------------------------------------------------------------------------
 

@@ -18,22 +18,18 @@ enum Synth {
         }
     }
 
-    static let arm64Table: @Sendable (UInt64) -> UInt64 = { $0 | 3 }
+    static let arm64Table: @Sendable (PhysicalAddress) -> UInt64 = { $0.rawValue | 3 }
     /// AF, inner shareable, PXN, UXN, normal memory; `readOnly` sets AP[2].
-    static func arm64Page(_ pa: UInt64, readOnly: Bool) -> UInt64 {
-        pa | 3 | (1 << 10) | (3 << 8) | (1 << 53) | (1 << 54) | (readOnly ? 1 << 7 : 0)
-    }
-
-    static func note(_ arch: String, levels: Int, pageSize: Int, vaBits: Int, root: UInt64) -> String {
-        "format=1\narch=\(arch)\nlevels=\(levels)\npage_size=\(pageSize)\nva_bits=\(vaBits)\nroot=\(hex(root))\n"
+    static func arm64Page(_ pa: PhysicalAddress, readOnly: Bool) -> UInt64 {
+        pa.rawValue | 3 | (1 << 10) | (3 << 8) | (1 << 53) | (1 << 54) | (readOnly ? 1 << 7 : 0)
     }
 
     static func write<A: Architecture>(_ b: PageTableBuilder<A>, arch: ArchKind, levels: Int, vaBits: Int, _ out: String) throws {
         let mem = try b.physicalMemory()
-        let pages = stride(from: b.physicalBase, to: b.physicalBase + UInt64(b.bytes.count), by: b.tableBytes).map { $0 }
-        try CompactImage.write(path: out, arch: arch, memory: mem, pages: pages, pageBytes: b.tableBytes,
-                               note: note(arch.rawValue, levels: levels, pageSize: Int(b.arch.pageSize), vaBits: vaBits, root: b.root),
-                               vmcoreinfo: nil)
+        let pages = stride(from: b.physicalBase, to: b.physicalBase + UInt64(b.bytes.count), by: b.tableBytes).map { PhysicalAddress($0) }
+        let note = CompactImageNote(arch: arch, levels: levels, pageSize: Int(b.arch.pageSize), vaBits: vaBits, root: b.root)
+        try CompactImageWriter.write(path: out, arch: arch, memory: mem, pages: pages, pageBytes: b.tableBytes,
+                                     note: note.text, vmcoreinfo: nil)
         print("\(out): \(pages.count) table pages")
     }
 
@@ -54,7 +50,7 @@ enum Synth {
             b.install(va: va, level: 0, entry: arm64Table(pud))
             va += 1 << 39
         }
-        for i in 0..<UInt64(262_144) { b.install(va: 0xffff_0000_0000_0000 + i << 12, level: 3, entry: arm64Page(0x4000_0000 + i << 12, readOnly: false)) }
+        for i in 0..<UInt64(262_144) { b.install(va: 0xffff_0000_0000_0000 + i << 12, level: 3, entry: arm64Page(PhysicalAddress(0x4000_0000 + i << 12), readOnly: false)) }
         try write(b, arch: .arm64, levels: 4, vaBits: 48, out)
     }
 
@@ -63,14 +59,14 @@ enum Synth {
         guard let a = ARM64(pageSize: 4096, vaBits: 48) else { return }
         var b = PageTableBuilder(arch: a, physicalBase: 0x4000_0000, tableEntry: arm64Table)
         for i in 0..<(gib << 18) {
-            b.install(va: 0xffff_0000_0000_0000 + i << 12, level: 3, entry: arm64Page(0x4000_0000 + i << 12, readOnly: i % 4096 == 0))
+            b.install(va: 0xffff_0000_0000_0000 + i << 12, level: 3, entry: arm64Page(PhysicalAddress(0x4000_0000 + i << 12), readOnly: i % 4096 == 0))
         }
         try write(b, arch: .arm64, levels: 4, vaBits: 48, out)
     }
 
     /// x86_64 4-level direct map of `gib` GiB in 4K pages, every 512th page read-only.
     static func linearX86(gib: UInt64, _ out: String) throws {
-        var b = PageTableBuilder(arch: X86_64(fiveLevel: false), physicalBase: 0x10_0000) { $0 | 0x63 }
+        var b = PageTableBuilder(arch: X86_64(fiveLevel: false), physicalBase: 0x10_0000) { $0.rawValue | 0x63 }
         for i in 0..<(gib << 18) {
             let ro: UInt64 = i % 512 == 7 ? 0 : 2
             b.install(va: 0xffff_8880_0000_0000 + i << 12, level: 3, entry: (i << 12) | 0x161 | ro | (1 << 63))

@@ -14,7 +14,7 @@ struct Actions {
         out.flush()
     }
 
-    func walk(_ va: UInt64) throws {
+    func walk(_ va: VirtualAddress) throws {
         let out = TextOutput(fd: 1)
         for line in try AddressWalk.explain(va, platform: platform, memory: image.memory) { out.write(line + "\n") }
         out.flush()

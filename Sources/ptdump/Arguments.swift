@@ -4,32 +4,32 @@ import PTDumpCore
 import Glibc
 #endif
 
-/// `--format` values.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case x86, arm64, json
+/// `--format` values: `kernel` (the image's kernel text), `json`, or an architecture's text
+/// by name (`x86`, `arm64`), which must be the image's.
+struct OutputFormat: ExpressibleByArgument, Equatable {
+    var name: String
 
-    var textStyle: TextStyle? {
-        switch self {
-        case .x86: return .x86
-        case .arm64: return .arm64
-        case .json: return nil
-        }
+    init?(argument: String) {
+        let n = argument.lowercased()
+        guard Self.allValueStrings.contains(n) else { return nil }
+        name = n
     }
+
+    var isJSON: Bool { name == "json" }
+
+    static var allValueStrings: [String] { ["kernel", "json"] + ArchitectureRegistry.ports.map { $0.textFormatName } }
 }
 
-/// `--arch` values.
+/// `--arch` values: a registered architecture's name or alias.
 struct ArchArgument: ExpressibleByArgument {
     var kind: ArchKind
 
     init?(argument: String) {
-        switch argument.lowercased() {
-        case "x86_64", "x86-64", "amd64", "x86": kind = .x86_64
-        case "arm64", "aarch64": kind = .arm64
-        default: return nil
-        }
+        guard let port = ArchitectureRegistry.port(named: argument) else { return nil }
+        kind = port.kind
     }
 
-    static var allValueStrings: [String] { ["x86_64", "arm64"] }
+    static var allValueStrings: [String] { ArchitectureRegistry.names }
 }
 
 /// `--page-size` values: bytes or with a K suffix.
@@ -61,6 +61,12 @@ func address(_ s: String, flag: String) throws(ImageError) -> UInt64 {
     return v
 }
 
+/// A physical-address flag's value.
+func physical(_ s: String, flag: String) throws(ImageError) -> PhysicalAddress { PhysicalAddress(try address(s, flag: flag)) }
+
+/// A virtual-address flag's value.
+func virtual(_ s: String, flag: String) throws(ImageError) -> VirtualAddress { VirtualAddress(try address(s, flag: flag)) }
+
 /// `--range START-END` (inclusive end).
 func parseRange(_ s: String) throws(ImageError) -> WalkRange {
     let parts = s.split(separator: "-", maxSplits: 1).map(String.init)
@@ -68,7 +74,7 @@ func parseRange(_ s: String) throws(ImageError) -> WalkRange {
         throw .contradiction("--range \(s): expected START-END, e.g. 0xffff888000000000-0xffff888040000000")
     }
     guard a <= b else { throw .contradiction("--range \(s): the end is before the start") }
-    return WalkRange(first: a, last: b)
+    return WalkRange(first: VirtualAddress(a), last: VirtualAddress(b))
 }
 
 /// Reads a small text file given by a flag.

@@ -13,7 +13,7 @@ struct PTDump: ParsableCommand {
         discussion: """
             Reads ELF memory dumps (QEMU dump-guest-memory, kdump /proc/vmcore, makedumpfile -E), ptdump \
             compact images, ELF executables with built-in tables (firmware, vmlinux) and raw physical \
-            dumps, for x86_64 and arm64. Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
+            dumps, for \(ArchitectureRegistry.names.joined(separator: " and ")). Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
             error or unusable input.
             """,
         version: "0.1.0")
@@ -30,7 +30,7 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Translate one virtual address level by level.", valueName: "VA"))
     var walk: String?
 
-    @Option(help: ArgumentHelp("Output format: x86 or arm64 text, or json (default: the image's architecture's text).", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("Output format: kernel (the image's kernel text, the default), json, or the kernel text named by architecture (x86, arm64), which must be the image's.", valueName: "FORMAT"))
     var format: OutputFormat?
 
     @Flag(help: "Append each range's physical start address; ranges also break where physical contiguity breaks.")
@@ -48,7 +48,7 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("System.map of the dumped kernel: KASLR bases are read through it; W+X findings get symbols.", valueName: "FILE"))
     var systemMap: String?
 
-    @Option(help: ArgumentHelp("Architecture, for inputs that do not say it (raw dumps): x86_64 or arm64.", valueName: "ARCH"))
+    @Option(help: ArgumentHelp("Architecture, for inputs that do not say it (raw dumps): \(ArchitectureRegistry.names.joined(separator: " or ")).", valueName: "ARCH"))
     var arch: ArchArgument?
 
     @Option(help: ArgumentHelp("Physical address of the root page table (overrides the image).", valueName: "PA"))
@@ -75,6 +75,9 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("arm64 VA_BITS (4K: 39, 48; 16K: 36, 47, 48; 64K: 42, 48, 52); overrides VMCOREINFO.", valueName: "N"))
     var vaBits: Int?
 
+    @Option(help: ArgumentHelp("Kernel release whose text and layout to reproduce (e.g. 6.1), when the image does not say it (VMCOREINFO OSRELEASE).", valueName: "X.Y"))
+    var kernelVersion: String?
+
     func validate() throws {
         let modes = [checkWx, info, walk != nil, save != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
@@ -91,10 +94,13 @@ struct PTDump: ParsableCommand {
             if let r = range { window = try parseRange(r) }
             let action = Actions(file: file, image: image, platform: platform, options: options)
             if info { return action.info() }
-            if let walk { return try action.walk(try address(walk, flag: "--walk")) }
+            if let walk { return try action.walk(try virtual(walk, flag: "--walk")) }
             if let save { return try action.save(to: save) }
-            if checkWx { return try action.checkWX(json: format == .json, window: window) }
-            try action.print(DumpOptions(style: format?.textStyle, json: format == .json, physical: phys, window: window))
+            if let f = format, !f.isJSON, f.name != "kernel", f.name != platform.architecture.textStyle.name {
+                throw ImageError.contradiction("--format \(f.name) is another architecture's text; this image is \(platform.arch.value) (use --format kernel or json)")
+            }
+            if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window) }
+            try action.print(DumpOptions(json: format?.isJSON == true, physical: phys, window: window))
         } catch let e as ImageError {
             fail(file, e.description)
         }
@@ -103,11 +109,15 @@ struct PTDump: ParsableCommand {
     /// The user's facts as library options.
     func makeOptions() throws(ImageError) -> Options {
         var o = Options()
-        if let r = root { o.root = try address(r, flag: "--root") }
+        if let r = root { o.root = try physical(r, flag: "--root") }
         o.rootSymbol = rootSymbol
         o.rootLevel = rootLevel
-        if let v = vaBase { o.vaBase = try address(v, flag: "--va-base") }
-        if let b = base { o.rawBase = try address(b, flag: "--base") }
+        if let v = vaBase { o.vaBase = try virtual(v, flag: "--va-base") }
+        if let b = base { o.rawBase = try physical(b, flag: "--base") }
+        if let k = kernelVersion {
+            guard let r = KernelRelease(k) else { throw .contradiction("--kernel-version \(k): expected a release such as 6.1") }
+            o.kernelRelease = r
+        }
         o.arch = arch?.kind
         o.levels = levels
         o.pageSize = pageSize?.bytes

@@ -37,11 +37,15 @@ struct ARM64GeometryTests {
         #expect(try #require(ARM64(pageSize: 65536, vaBits: 42)).levels.map(\.kernelLevel) == [3, 4])
     }
 
-    @Test("combinations 6.1 cannot build are refused")
+    @Test("the hardware's impossible geometries are refused; the kernel profile refuses what its release cannot build")
     func unsupported() {
-        #expect(ARM64(pageSize: 4096, vaBits: 42) == nil)
-        #expect(ARM64(pageSize: 65536, vaBits: 39) == nil)
         #expect(ARM64(pageSize: 8192, vaBits: 48) == nil)
-        #expect(ARM64.unsupportedReason(pageSize: 16384, vaBits: 39) != nil)
+        #expect(ARM64(pageSize: 4096, vaBits: 53) == nil)
+        #expect(ARM64(pageSize: 4096, vaBits: 20) == nil)
+        let profile = ARM64Port.linux6_1
+        #expect(profile.unsupportedReason(arch: .arm64, pageSize: 4096, vaBits: 42) != nil)
+        #expect(profile.unsupportedReason(arch: .arm64, pageSize: 65536, vaBits: 39) != nil)
+        #expect(profile.unsupportedReason(arch: .arm64, pageSize: 16384, vaBits: 39) != nil)
+        #expect(profile.unsupportedReason(arch: .arm64, pageSize: 16384, vaBits: 47) == nil)
     }
 }

@@ -11,7 +11,7 @@ struct ARM64GoldenTests {
         let dir = samplesDirectory.appendingPathComponent(name)
         let image = try ImageLoader.load(path: dir.appendingPathComponent("image.ptd").path)
         let platform = try PlatformResolver.resolve(image: image, options: Options())
-        #expect(platform.textStyle == .arm64)
+        #expect(platform.architecture.textStyle.name == "arm64")
         let out = TextOutput()
         let report = PageTableDump.printText(platform: platform, memory: image.memory, out: out)
         #expect(report.problems.isEmpty)

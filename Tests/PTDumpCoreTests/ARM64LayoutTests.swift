@@ -8,21 +8,18 @@ struct ARM64LayoutTests {
         var t = FactTable()
         var cfg = ""
         if let kasan { cfg += "CONFIG_\(kasan)=y\n" }
-        ARM64Layout.offerConfigFacts(&t, config: KernelConfig(text: cfg), pageSize: ps)
-        if t.flag("kasan") {
-            let sw = t["kasan"]?.value == 2
-            let (s, e) = ARM64Layout.kasanShadow(offset: ARM64Layout.defaultShadowOffset(vaBits: va, swTags: sw),
-                                                 scaleShift: sw ? 4 : 3, vaBitsActual: va)
-            t.offer("kasan_shadow_start", s, .defaultValue("test"))
-            t.offer("kasan_shadow_end", e, .defaultValue("test"))
+        let profile = ARM64Port.linux6_1
+        let context = { (t: FactTable) in
+            LayoutContext(facts: t, levels: ARM64.levelCount(pageShift: ps.trailingZeroBitCount, vaBits: va), pageSize: ps, vaBits: va)
         }
-        ARM64Layout.offerDerivedFacts(&t, pageSize: ps, vaBits: va, structPageShift: 6)
-        let l = ARM64Layout.layout(pageSize: ps, vaBits: va, facts: t)
-        #expect(l.ranges == [WalkRange(first: ARM64Layout.pageOffset(vaBits: va), last: .max)])
+        profile.configFacts(&t, KernelConfig(text: cfg), context(t))
+        profile.derivedFacts(&t, context(t))
+        let l = profile.layout(context(t))
+        #expect(l.ranges == [WalkRange(first: VirtualAddress(ARM64Formulas.pageOffset(vaBits: va)), last: .max)])
         #expect(l.checkMarkers == [AddressMarker(0, "")])
         #expect(l.advance == .alsoAfterEveryNote)
         var d: [String: UInt64] = [:]
-        for m in l.markers { d[m.name] = m.start }
+        for m in l.markers { d[m.name] = m.start.rawValue }
         #expect(l.markers.count == (t.flag("kasan") ? 14 : 12))
         return d
     }
@@ -83,8 +80,8 @@ struct ARM64LayoutTests {
 
     @Test("fixmap size follows the configuration")
     func fixmap() {
-        #expect(ARM64Layout.fixmapPages(pageSize: 4096, ghes: false, sdei: false, unmapKernelAtEL0: false, relocatable: false) == 1027)
-        #expect(ARM64Layout.fixmapPages(pageSize: 65536, ghes: false, sdei: false, unmapKernelAtEL0: false, relocatable: false) == 67)
-        #expect(ARM64Layout.fixmapPages(pageSize: 4096, ghes: true, sdei: true, unmapKernelAtEL0: true, relocatable: true) == 1035)
+        #expect(ARM64Port.fixmapPages(pageSize: 4096, ghes: false, sdei: false, unmapKernelAtEL0: false, relocatable: false) == 1027)
+        #expect(ARM64Port.fixmapPages(pageSize: 65536, ghes: false, sdei: false, unmapKernelAtEL0: false, relocatable: false) == 67)
+        #expect(ARM64Port.fixmapPages(pageSize: 4096, ghes: true, sdei: true, unmapKernelAtEL0: true, relocatable: true) == 1035)
     }
 }

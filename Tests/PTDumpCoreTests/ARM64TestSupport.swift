@@ -14,27 +14,27 @@ struct ARM64TableBuilder {
     }
 
     /// A new zeroed page-sized table; returns its physical address.
-    mutating func newTable() -> UInt64 {
-        let pa = base + UInt64(bytes.count)
+    mutating func newTable() -> PhysicalAddress {
+        let pa = PhysicalAddress(base + UInt64(bytes.count))
         bytes += [UInt8](repeating: 0, count: Int(arch.pageSize))
         return pa
     }
 
     /// Writes entry `index` of the table at `pa`.
-    mutating func set(_ pa: UInt64, _ index: Int, _ value: UInt64) {
-        let off = Int(pa - base) + index * 8
+    mutating func set(_ pa: PhysicalAddress, _ index: Int, _ value: UInt64) {
+        let off = Int(pa.rawValue - base) + index * 8
         for i in 0..<8 { bytes[off + i] = UInt8(truncatingIfNeeded: value >> UInt64(8 * i)) }
     }
 
     /// The tables as physical memory.
-    func memory() throws -> PhysicalMemory {
+    func memory() throws -> MappedMemory {
         let file = MappedFile(bytes: bytes)
-        return try PhysicalMemory(file: file, segments: [MemorySegment(physicalStart: base, size: UInt64(bytes.count),
+        return try MappedMemory(file: file, segments: [MemorySegment(physicalStart: PhysicalAddress(base), size: UInt64(bytes.count),
                                                                        fileOffset: 0, fileSize: UInt64(bytes.count))])
     }
 
     /// Table descriptor for `pa`.
-    static func table(_ pa: UInt64) -> UInt64 { pa | 3 }
+    static func table(_ pa: PhysicalAddress) -> UInt64 { pa.rawValue | 3 }
     /// Kernel read-write data page (PAGE_KERNEL: AF, SHD inner, PXN, UXN, normal memory).
     static let kernelRW: UInt64 = (1 << 54) | (1 << 53) | (1 << 10) | (3 << 8) | 3
     /// Kernel read-only (PAGE_KERNEL_RO).
@@ -44,22 +44,23 @@ struct ARM64TableBuilder {
 }
 
 /// Runs the arm64 text walk over `memory` and returns (text, report).
-func arm64Text(arch: ARM64, memory: PhysicalMemory, root: UInt64, markers: [AddressMarker], ranges: [WalkRange]? = nil) -> (String, WalkReport) {
+func arm64Text(arch: ARM64, memory: any PhysicalMemory, root: PhysicalAddress, markers: [AddressMarker], ranges: [WalkRange]? = nil) -> (String, WalkReport) {
     var report = WalkReport()
     let out = TextOutput()
-    let r = ranges ?? [WalkRange(first: ARM64Layout.pageOffset(vaBits: arch.vaBitsConfigured), last: .max)]
+    let r = ranges ?? [WalkRange(first: VirtualAddress(ARM64Formulas.pageOffset(vaBits: arch.vaBitsConfigured)), last: .max)]
     _ = PageTableDump.run(arch: arch, memory: memory, root: root, ranges: r, markers: markers,
-                          advance: .alsoAfterEveryNote, sink: ARM64TextFormatter(out: out, levelNames: arch.levelNames),
+                          advance: .alsoAfterEveryNote,
+                          sink: KernelTextFormatter(out: out, style: arch.textStyle, levelNames: arch.levelNames),
                           report: &report)
     return (out.text, report)
 }
 
 /// Runs the arm64 W^X check over `memory`.
-func arm64Check(arch: ARM64, memory: PhysicalMemory, root: UInt64) -> WXChecker {
+func arm64Check(arch: ARM64, memory: any PhysicalMemory, root: PhysicalAddress) -> WXChecker {
     var report = WalkReport()
-    let r = [WalkRange(first: ARM64Layout.pageOffset(vaBits: arch.vaBitsConfigured), last: .max)]
+    let r = [WalkRange(first: VirtualAddress(ARM64Formulas.pageOffset(vaBits: arch.vaBitsConfigured)), last: .max)]
     return PageTableDump.run(arch: arch, memory: memory, root: root, ranges: r, markers: [AddressMarker(0, "")],
-                             advance: .alsoAfterEveryNote, sink: WXChecker(rule: .arm64(pageSize: arch.pageSize)), report: &report)
+                             advance: .alsoAfterEveryNote, sink: WXChecker(rule: arch.wxRule), report: &report)
 }
 
 /// The repository's `samples/` folder.

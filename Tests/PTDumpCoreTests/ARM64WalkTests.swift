@@ -7,7 +7,7 @@ struct ARM64WalkTests {
     typealias B = ARM64TableBuilder
 
     /// root → pud → pmd → pte for VA 0xffff800000000000 (index 256), returning (builder, root, pte table).
-    func chain() -> (B, UInt64, UInt64) {
+    func chain() -> (B, PhysicalAddress, PhysicalAddress) {
         var b = B(arch: arch)
         let root = b.newTable(), pud = b.newTable(), pmd = b.newTable(), pte = b.newTable()
         b.set(root, 256, B.table(pud))
@@ -51,7 +51,7 @@ struct ARM64WalkTests {
         for i in 0..<512 {
             b.set(pud, i, B.table(pmd))
             b.set(pmd, i, B.table(pte))
-            b.set(pte, i, zero | B.kernelRO)
+            b.set(pte, i, zero.rawValue | B.kernelRO)
         }
         for i in 192..<256 { b.set(root, i, B.table(pud)) }   // [0xffff600000000000, 0xffff800000000000): 32T
         let mem = try b.memory()
@@ -74,7 +74,7 @@ struct ARM64WalkTests {
         #expect(report.problems.isEmpty)
 
         var t = FactTable()
-        ARM64Platform.detectKASAN(&t, arch: arch, memory: mem, root: root, vaBits: 48, vaActual: 48)
+        ARM64Port.detectKASAN(&t, tables: PageTables(arch: arch, memory: mem), root: root, vaBits: 48)
         #expect(t["kasan"]?.value == 1)
     }
 
@@ -82,7 +82,7 @@ struct ARM64WalkTests {
     func noShadow() throws {
         let (b, root, _) = chain()
         var t = FactTable()
-        ARM64Platform.detectKASAN(&t, arch: arch, memory: try b.memory(), root: root, vaBits: 48, vaActual: 48)
+        ARM64Port.detectKASAN(&t, tables: PageTables(arch: arch, memory: try b.memory()), root: root, vaBits: 48)
         #expect(t["kasan"]?.value == 0)
     }
 
@@ -125,7 +125,7 @@ struct ARM64WalkTests {
         let root = b.newTable(), pmd = b.newTable()
         b.set(root, 1023, B.table(pmd) | 0x1000)   // OA[48] set: 2^48 beyond the tables
         let (_, report) = arm64Text(arch: a, memory: try b.memory(), root: root, markers: [AddressMarker(0xfff0_0000_0000_0000, "L")])
-        #expect(report.problems.first?.tablePA == pmd | (1 << 48))
+        #expect(report.problems.first?.tablePA == PhysicalAddress(pmd.rawValue | (1 << 48)))
     }
 }
 
@@ -139,7 +139,7 @@ struct ARM64BadInputTests {
         return img
     }
 
-    func fourK() -> (B, UInt64) {
+    func fourK() -> (B, PhysicalAddress) {
         var b = B(arch: ARM64(pageSize: 4096, vaBits: 48)!)
         let root = b.newTable(), pud = b.newTable()
         b.set(root, 0, B.table(pud))

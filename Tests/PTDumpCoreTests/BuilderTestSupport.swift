@@ -61,9 +61,9 @@ struct MappingGenerator {
         // (up to 64 GiB, at most a quarter of the top range).
         let quarter = min(64 << 30, (top.last - top.first) / 4 + 1)
         let high = 0 &- quarter
-        let low = ranges[0].first + (((ranges[0].last - ranges[0].first) / 2) & ~((1 << 30) - 1))
+        let low = ranges[0].first.rawValue + (((ranges[0].last - ranges[0].first) / 2) & ~((1 << 30) - 1))
         let regions: [(first: UInt64, last: UInt64)] = [
-            (low, ranges.count == 1 ? high - 1 : ranges[0].last), (high, top.last),
+            (low, ranges.count == 1 ? high - 1 : ranges[0].last.rawValue), (high, top.last.rawValue),
         ]
         var out: [Mapping] = []
         var previous: Mapping?
@@ -126,7 +126,7 @@ func expectedIntervals(_ mappings: [Mapping], encoding: MappingEncoding) -> [Map
 func walkedIntervals(_ ranges: [CoalescedRange], encoding: MappingEncoding) -> [MappedInterval] {
     MappedInterval.coalesce(ranges.compactMap { r in
         encoding.attributes(prot: r.prot, effective: r.effective).map {
-            MappedInterval(start: r.start, end: r.end, pa: r.physical ?? .max, attributes: $0)
+            MappedInterval(start: r.start.rawValue, end: r.end.rawValue, pa: r.physical?.rawValue ?? .max, attributes: $0)
         }
     })
 }

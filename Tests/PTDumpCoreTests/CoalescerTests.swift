@@ -1,11 +1,11 @@
 import Testing
-import PTDumpCore
+@testable import PTDumpCore
 
 /// The kernel's note_page quirks, reproduced by the coalescer and the x86 formatter.
 @Suite struct CoalescerTests {
-    func x86Text(_ body: (inout RangeCoalescer<X86TextFormatter>) -> Void, markers: [AddressMarker]) -> String {
+    func x86Text(_ body: (inout RangeCoalescer<KernelTextFormatter>) -> Void, markers: [AddressMarker]) -> String {
         let out = TextOutput()
-        var c = RangeCoalescer(markers: markers, advance: .oneStepOnFlush, sink: X86TextFormatter(out: out))
+        var c = RangeCoalescer(markers: markers, advance: .oneStepOnFlush, sink: x86TextFormatter(out: out))
         body(&c)
         c.finish()
         return out.text
@@ -31,7 +31,7 @@ import PTDumpCore
     @Test func markerInsideARunSplitsItAtTheFirstEventPastIt() {
         let out = TextOutput()
         var c = RangeCoalescer(markers: [AddressMarker(0, "A"), AddressMarker(0x2800, "B")], advance: .oneStepOnFlush,
-                               sink: X86TextFormatter(out: out))
+                               sink: x86TextFormatter(out: out))
         c.feed(Run(start: 0, last: 0x9000, shift: 12, level: 4, prot: 0, effective: 0))
         c.finish()
         #expect(out.text.contains("0x0000000000000000-0x0000000000003000          12K"))
@@ -61,7 +61,7 @@ import PTDumpCore
         let out = TextOutput()
         var c = RangeCoalescer(markers: [AddressMarker(0, "A"), AddressMarker(0x1000, "B"), AddressMarker(0x1000, "C")],
                                advance: .alsoAfterEveryNote,
-                               sink: ARM64TextFormatter(out: out, levelNames: ["PGD", "P4D", "PUD", "PMD", "PTE"]))
+                               sink: KernelTextFormatter(out: out, style: ARM64.text, levelNames: ["PGD", "P4D", "PUD", "PMD", "PTE"]))
         c.note(0, level: 0, prot: 0, effective: 0)
         c.note(0x1000, level: 4, prot: 0, effective: 0)
         c.finish()

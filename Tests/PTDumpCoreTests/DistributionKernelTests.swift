@@ -24,20 +24,20 @@ import PTDumpCore
         image.ptdumpNote.removeAll { k, _ in names.contains { k == "layout." + $0 } }
         let inferred = try PlatformResolver.resolve(image: image, options: Options())
         for n in names {
-            #expect(inferred.layout.fact(n) == truth.layout.fact(n), "\(n)")
-            #expect(inferred.layout.facts.first { $0.name == n }?.fact.source.description.hasPrefix("inferred") == true)
+            #expect(inferred.layout.fact(LayoutKey(n)) == truth.layout.fact(LayoutKey(n)), "\(n)")
+            #expect(inferred.layout.facts.first { $0.key.name == n }?.fact.source.description.hasPrefix("inferred") == true)
         }
-        #expect(truth.layout.fact("page_offset_base") != X86Layout.defaultBases(fiveLevel: false).0)
+        #expect(truth.layout.fact("page_offset_base") != X86_64Port.defaultBases(fiveLevel: false).0)
     }
 
     @Test func x86KASANIsDetectedWithoutAConfig() throws {
         var image = try ImageLoader.load(path: "\(repoRoot)/samples/x86_64-4level-kasan/image.ptd")
         image.ptdumpNote.removeAll { $0.key.hasPrefix("layout.") }
         let p = try PlatformResolver.resolve(image: image, options: Options())
-        #expect(p.layout.kasan)
+        #expect(p.layout.kasanShortcut)
         #expect(p.layout.markers.contains { $0.name == "KASAN shadow" && $0.start == 0xffff_ec00_0000_0000 })
         var plain = try ImageLoader.load(path: "\(repoRoot)/samples/x86_64-4level/image.ptd")
         plain.ptdumpNote.removeAll { $0.key.hasPrefix("layout.") }
-        #expect(!(try PlatformResolver.resolve(image: plain, options: Options())).layout.kasan)
+        #expect(!(try PlatformResolver.resolve(image: plain, options: Options())).layout.kasanShortcut)
     }
 }

@@ -19,7 +19,7 @@ import PTDumpCore
         let e = try MappingEncoding(mode: mode)
         let biggest = e.leafLevels[0]
         let size = UInt64(1) << UInt64(e.levels[biggest].shift)
-        let va = e.walkRanges[e.walkRanges.count - 1].first &+ 4 * size
+        let va = e.walkRanges[e.walkRanges.count - 1].first.rawValue &+ 4 * size
         let m = Mapping(va: va, size: size, pa: 8 * size, attributes: MappingAttributes(write: false, execute: true))
         // Unlimited: one block at the biggest leaf level.
         let block = try ranges(ImageBuilder(mode: mode).build([m]))
@@ -86,7 +86,7 @@ import PTDumpCore
         let m = Mapping(va: 0 &- (4 << 30), size: 4 << 30, pa: 1 << 30, attributes: MappingAttributes(write: false))
         let r = try ranges(ImageBuilder(mode: mode).build([m]))
         #expect(r.count == 1)
-        #expect(r.first?.start == m.va && r.first?.end == 0 && r.first?.level == 2)
+        #expect(r.first?.start.rawValue == m.va && r.first?.end == 0 && r.first?.level == 2)
     }
 }
 
@@ -115,7 +115,7 @@ import PTDumpCore
                 let leaf = e.leaf(0, a, level: e.levels.count - 1)
                 // x86 effective permissions of a leaf under kernel tables that allow everything.
                 let eff: UInt64
-                if case .x86(let x) = arch { eff = x.effective(leaf, parent: 0x67) } else { eff = 0 }
+                if case .x86_64(let x) = arch { eff = x.effective(leaf, parent: 0x67) } else { eff = 0 }
                 #expect(e.attributes(prot: leaf & ~0x000f_ffff_ffff_f000, effective: eff) == a)
             }
         }

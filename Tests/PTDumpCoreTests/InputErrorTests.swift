@@ -92,11 +92,11 @@ import CLibElf
     @Test func rootFromVMCoreInfoWithNegativePhysBase() throws {
         // init_top_pgt at 0xffffffff81100000 with phys_base = -0xf00000 → root PA 0x200000? Use the builder's root.
         let base: UInt64 = 0x10_0000
-        let sym = X86Layout.startKernelMap + 0x30_0000
+        let sym = X86_64Port.startKernelMap + 0x30_0000
         let physBase = Int64(base) - 0x30_0000
         let image = try ImageLoader.load(path: try core(vmcoreinfo: "SYMBOL(init_top_pgt)=\(String(sym, radix: 16))\nNUMBER(phys_base)=\(physBase)\nNUMBER(pgtable_l5_enabled)=0\n"))
         let p = try PlatformResolver.resolve(image: image, options: Options())
-        #expect(p.root.value == base)
+        #expect(p.root.value == PhysicalAddress(base))
         #expect(p.root.source.description.contains("VMCOREINFO"))
         #expect(p.levels.value == 4)
         let (text, report) = renderText(p, image.memory)

@@ -25,7 +25,7 @@ import PTDumpCore
             #expect(error.description.contains("--root PA") && error.description.contains("--levels 4|5"))
         }
         var o = Options(root: b.root, levels: 4, arch: .x86_64)
-        o.rawBase = b.physicalBase
+        o.rawBase = PhysicalAddress(b.physicalBase)
         let image = try ImageLoader.load(path: raw, options: o)
         let p = try PlatformResolver.resolve(image: image, options: o)
         let (text, report) = renderText(p, image.memory)
@@ -107,7 +107,7 @@ import PTDumpCore
         o.rootLevel = "pud"
         o.vaBase = 0xffff_ff80_0000_0000
         let raw = writeScratch("lower.bin", b.bytes)
-        o.rawBase = b.physicalBase
+        o.rawBase = PhysicalAddress(b.physicalBase)
         let image = try ImageLoader.load(path: raw, options: o)
         let p = try PlatformResolver.resolve(image: image, options: o)
         let text = renderText(p, image.memory).0

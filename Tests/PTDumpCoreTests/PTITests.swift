@@ -5,17 +5,17 @@ import PTDumpCore
 /// `ptdump_walk_user_pgd_level_checkwx` does, and says so first.
 @Suite struct PTITests {
     /// A kernel PGD at an 8K-aligned address followed by its user copy.
-    func ptiImage(userWX: Bool) throws -> (PhysicalMemory, UInt64) {
-        var b = PageTableBuilder(arch: X86_64(fiveLevel: false), physicalBase: 0x20_0000) { $0 | X86Entry.table }
+    func ptiImage(userWX: Bool) throws -> (MappedMemory, PhysicalAddress) {
+        var b = PageTableBuilder(arch: X86_64(fiveLevel: false), physicalBase: 0x20_0000) { X86Entry.table($0) }
         let user = b.newTable()                                  // root + 4K
         #expect(user == b.root + 0x1000)
         b.install(va: 0xffff_ffff_8100_0000, level: 2, entry: X86Entry.large(0x100_0000, rw: false, nx: false))
         // The user copy maps the CPU entry area (as PTI does) and, for the test, a W+X page.
         let cea = b.newTable()
-        b.set(table: user, index: 508, cea | X86Entry.table)
+        b.set(table: user, index: 508, X86Entry.table(cea))
         let pmd = b.newTable(), pte = b.newTable()
-        b.set(table: cea, index: 0, pmd | X86Entry.table)
-        b.set(table: pmd, index: 0, pte | X86Entry.table)
+        b.set(table: cea, index: 0, X86Entry.table(pmd))
+        b.set(table: pmd, index: 0, X86Entry.table(pte))
         b.set(table: pte, index: 0, X86Entry.page(0x7000, rw: userWX ? true : false, nx: false))
         return (try b.physicalMemory(), b.root)
     }
@@ -29,7 +29,7 @@ import PTDumpCore
         let image = try ImageLoader.load(path: path)
         let pti = KernelConfig(text: "CONFIG_PAGE_TABLE_ISOLATION=y\n")
         let p = try PlatformResolver.resolve(image: image, options: Options(root: root, kernelConfig: pti))
-        #expect(p.extraCheckRoots.map(\.value) == [root + 0x1000])
+        #expect(p.extraCheckRoots.map { $0.value } == [root + 0x1000])
         let lines = wxLines(p, image.memory)
         #expect(lines == ["x86/mm: Checked W+X mappings: passed, no W+X pages found.",
                           "x86/mm: Checking user space page tables",

@@ -1,4 +1,4 @@
-import PTDumpCore
+@testable import PTDumpCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,14 +32,14 @@ func writeScratch(_ name: String, _ bytes: [UInt8]) -> String {
 }
 
 /// The text ptdump prints for `platform` over `memory`.
-func renderText(_ platform: Platform, _ memory: PhysicalMemory, style: TextStyle? = nil) -> (String, WalkReport) {
+func renderText(_ platform: Platform, _ memory: any PhysicalMemory) -> (String, WalkReport) {
     let out = TextOutput()
-    let report = PageTableDump.printText(platform: platform, memory: memory, style: style, out: out)
+    let report = PageTableDump.printText(platform: platform, memory: memory, out: out)
     return (out.text, report)
 }
 
 /// The lines `--check-wx` prints.
-func wxLines(_ platform: Platform, _ memory: PhysicalMemory) -> [String] {
+func wxLines(_ platform: Platform, _ memory: any PhysicalMemory) -> [String] {
     let (results, _) = PageTableDump.checkWX(platform: platform, memory: memory)
     var lines: [String] = []
     for r in results {
@@ -72,30 +72,39 @@ enum X86Entry {
         return v
     }
     static func large(_ pa: UInt64, rw: Bool = true, nx: Bool = true) -> UInt64 { page(pa, rw: rw, nx: nx) | 0x80 }
+    static func table(_ pa: PhysicalAddress) -> UInt64 { pa.rawValue | table }
 }
 
 /// A 4- or 5-level x86 builder whose tables are kernel tables.
 func x86Builder(fiveLevel: Bool = false) -> PageTableBuilder<X86_64> {
-    PageTableBuilder(arch: X86_64(fiveLevel: fiveLevel)) { $0 | X86Entry.table }
+    PageTableBuilder(arch: X86_64(fiveLevel: fiveLevel)) { X86Entry.table($0) }
 }
 
 /// A platform for a built x86 image with default (distribution) markers.
-func x86Platform(root: UInt64, fiveLevel: Bool = false, config: KernelConfig? = nil) throws -> Platform {
+func x86Platform(root: PhysicalAddress, fiveLevel: Bool = false, config: KernelConfig? = nil) throws -> Platform {
+    let profile = X86_64Port.linux6_1
     var t = FactTable()
-    X86Layout.offerConfigFacts(&t, config: config)
-    let layout = X86Layout.layout(fiveLevel: fiveLevel, facts: t)
-    return Platform(arch: Fact(.x86_64, .flag("test")), paging: .x86(X86_64(fiveLevel: fiveLevel)),
+    let context = { (t: FactTable) in LayoutContext(facts: t, levels: fiveLevel ? 5 : 4, pageSize: 4096, vaBits: fiveLevel ? 57 : 48) }
+    profile.configFacts(&t, config, context(t))
+    let layout = profile.layout(context(t))
+    return Platform(arch: Fact(.x86_64, .flag("test")), paging: .x86_64(X86_64(fiveLevel: fiveLevel)),
                     root: Fact(root, .flag("test")), levels: Fact(fiveLevel ? 5 : 4, .flag("test")),
                     pageSize: Fact(4096, .flag("test")), vaBits: Fact(fiveLevel ? 57 : 48, .flag("test")),
-                    layout: layout, textStyle: .x86, wxRule: .x86)
+                    layout: layout, profile: Fact(profile, .flag("test")))
+}
+
+/// The x86 kernel text formatter.
+func x86TextFormatter(out: TextOutput, physical: Bool = false) -> KernelTextFormatter {
+    let a = X86_64(fiveLevel: false)
+    return KernelTextFormatter(out: out, style: a.textStyle, levelNames: a.levelNames, physical: physical)
 }
 
 /// Events of a plain recursive walk (no memo, no run merging), for comparing with `Walker`.
-func referenceEvents<A: Architecture>(arch: A, memory: PhysicalMemory, root: UInt64, ranges: [WalkRange]) -> [Run] {
+func referenceEvents<A: Architecture>(arch: A, memory: any PhysicalMemory, root: PhysicalAddress, ranges: [WalkRange]) -> [Run] {
     var out: [Run] = []
-    func visit(_ pa: UInt64, _ li: Int, _ base: UInt64, _ first: UInt64, _ last: UInt64, _ parent: UInt64?) {
+    func visit(_ pa: PhysicalAddress, _ li: Int, _ base: UInt64, _ first: UInt64, _ last: UInt64, _ parent: UInt64?) {
         let L = arch.levels[li]
-        guard let t = try? memory.table(at: pa, entries: L.entries) else { return }
+        guard let t = try? memory.table(at: pa, entries: L.entries, byteOrder: arch.byteOrder) else { return }
         for i in 0..<L.entries {
             let va = base &+ (UInt64(i) << UInt64(L.shift))
             let entryLast = va &+ ((UInt64(1) << UInt64(L.shift)) &- 1)
@@ -113,8 +122,8 @@ func referenceEvents<A: Architecture>(arch: A, memory: PhysicalMemory, root: UIn
     }
     let span = arch.levels[0].tableSpan
     for r in ranges {
-        let base = span == 0 ? 0 : r.first & ~(span - 1)
-        visit(root, 0, base, r.first, r.last, nil)
+        let base = span == 0 ? 0 : r.first.rawValue & ~(span - 1)
+        visit(root, 0, base, r.first.rawValue, r.last.rawValue, nil)
     }
     return out
 }

@@ -21,7 +21,7 @@ import PTDumpCore
         for line in picks {
             let start = field(line, "start"), end = field(line, "end")
             let va = start &+ (end &- start) / 2 & ~0xfff
-            let walk = try AddressWalk.explain(va, platform: p, memory: image.memory)
+            let walk = try AddressWalk.explain(VirtualAddress(va), platform: p, memory: image.memory)
             let level = stringField(line, "level")
             let result = walk.last ?? ""
             #expect(result.contains(" \(level) mapping"), "\(name) \(hex(va)): \(result) vs \(line)")
@@ -29,7 +29,7 @@ import PTDumpCore
             #expect(result.contains(line.contains("\"execute\":true") ? ", exec" : "no-exec"))
         }
         let hole = try #require(lines.first { $0.contains("\"present\":false") && field($0, "start") >= 0xffff_0000_0000_0000 })
-        let walk = try AddressWalk.explain(field(hole, "start"), platform: p, memory: image.memory)
+        let walk = try AddressWalk.explain(VirtualAddress(field(hole, "start")), platform: p, memory: image.memory)
         #expect(walk.last?.contains("not mapped") == true)
     }
 

@@ -1,5 +1,5 @@
 import Testing
-import PTDumpCore
+@testable import PTDumpCore
 
 /// The generic walker's contract: every VA once, in order; runs equal a plain walk; shared and
 /// cyclic tables are bounded.
@@ -31,7 +31,7 @@ import PTDumpCore
     func runsEqualAPlainWalk(seed: UInt64) throws {
         let b = randomImage(seed: seed)
         let mem = try b.physicalMemory()
-        let ranges = X86Layout.layout(fiveLevel: false, facts: FactTable()).ranges
+        let ranges = X86_64Port.walkRanges(fiveLevel: false)
         var got: [Run] = []
         var w = Walker(arch: b.arch, memory: mem)
         w.walk(root: b.root, ranges: ranges) { got.append($0) }
@@ -71,7 +71,7 @@ import PTDumpCore
     func coalescingNeverMergesDifferingAttributes(seed: UInt64) throws {
         let b = randomImage(seed: seed)
         let mem = try b.physicalMemory()
-        let ranges = X86Layout.layout(fiveLevel: false, facts: FactTable()).ranges
+        let ranges = X86_64Port.walkRanges(fiveLevel: false)
         var report = WalkReport()
         let sink = PageTableDump.run(arch: b.arch, memory: mem, root: b.root, ranges: ranges, markers: [AddressMarker(0, "all")],
                                      advance: .oneStepOnFlush, sink: RangeCollector(), report: &report)
@@ -79,7 +79,7 @@ import PTDumpCore
         // Each event lies in exactly one range, and that range has the event's attributes.
         var i = 0
         for e in events {
-            while i < sink.ranges.count && sink.ranges[i].end != 0 && e.start >= sink.ranges[i].end { i += 1 }
+            while i < sink.ranges.count && sink.ranges[i].end != 0 && e.start >= sink.ranges[i].end.rawValue { i += 1 }
             let r = sink.ranges[i]
             #expect(r.level == Int(e.level) && r.prot == e.prot && r.effective == e.effective)
         }
@@ -95,11 +95,11 @@ import PTDumpCore
         let pte = b.newTable(), pmd = b.newTable(), pud = b.newTable()
         let zero = b.newData([UInt8](repeating: 0, count: 4096))
         for i in 0..<512 {
-            b.set(table: pte, index: i, X86Entry.page(zero, rw: false))
-            b.set(table: pmd, index: i, pte | X86Entry.table)
-            b.set(table: pud, index: i, pmd | X86Entry.table)
+            b.set(table: pte, index: i, X86Entry.page(zero.rawValue, rw: false))
+            b.set(table: pmd, index: i, X86Entry.table(pte))
+            b.set(table: pud, index: i, X86Entry.table(pmd))
         }
-        for i in 300..<500 { b.set(table: b.root, index: i, pud | X86Entry.table) }
+        for i in 300..<500 { b.set(table: b.root, index: i, X86Entry.table(pud)) }
         let mem = try b.physicalMemory()
         let p = try x86Platform(root: b.root)
         var w = Walker(arch: b.arch, memory: mem)
@@ -116,7 +116,7 @@ import PTDumpCore
     @Test func selfReferencingTablesTerminate() throws {
         // Every entry of every level points back at the root: 512^4 paths, one table.
         var b = x86Builder()
-        for i in 0..<512 { b.set(table: b.root, index: i, b.root | X86Entry.table) }
+        for i in 0..<512 { b.set(table: b.root, index: i, X86Entry.table(b.root)) }
         let mem = try b.physicalMemory()
         let p = try x86Platform(root: b.root)
         var w = Walker(arch: b.arch, memory: mem)

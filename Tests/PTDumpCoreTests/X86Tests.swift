@@ -1,5 +1,5 @@
 import Testing
-import PTDumpCore
+@testable import PTDumpCore
 
 /// x86_64 entry rules (`p?d_none`, `p?d_bad`, `p?d_leaf`, `p?d_present`), effective permissions,
 /// attribute columns and the layout's configuration rules.
@@ -41,24 +41,26 @@ import PTDumpCore
     }
 
     @Test func attributeColumns() {
-        #expect(X86TextFormatter.attributes(0, level: 4) == String(repeating: " ", count: 30))
-        #expect(X86TextFormatter.attributes(0x1e7 | (1 << 63), level: 3) == "USR RW         PSE     GLB NX ")
-        #expect(X86TextFormatter.attributes(0x99, level: 4) == "    ro PWT PCD     PAT     x  ")
-        #expect(X86TextFormatter.attributes(0x1081, level: 3) == "    ro         PSE PAT     x  ")
+        #expect(x86TextFormatter(out: TextOutput()).attributes(0, level: 4) == String(repeating: " ", count: 30))
+        #expect(x86TextFormatter(out: TextOutput()).attributes(0x1e7 | (1 << 63), level: 3) == "USR RW         PSE     GLB NX ")
+        #expect(x86TextFormatter(out: TextOutput()).attributes(0x99, level: 4) == "    ro PWT PCD     PAT     x  ")
+        #expect(x86TextFormatter(out: TextOutput()).attributes(0x1081, level: 3) == "    ro         PSE PAT     x  ")
     }
 
     @Test func fixmapFollowsTheConfiguration() {
         let tiny = KernelConfig(text: "CONFIG_X86_LOCAL_APIC=y\nCONFIG_X86_IO_APIC=y\n# CONFIG_X86_VSYSCALL_EMULATION is not set\n")
-        #expect(X86Fixmap.permanentPages(config: tiny) == 131)
+        #expect(X86_64Port.fixmapPages(config: tiny) == 131)
         let debian = KernelConfig(text: "CONFIG_X86_VSYSCALL_EMULATION=y\nCONFIG_X86_LOCAL_APIC=y\nCONFIG_X86_IO_APIC=y\nCONFIG_PARAVIRT_XXL=y\nCONFIG_ACPI_APEI_GHES=y\n")
-        #expect(X86Fixmap.permanentPages(config: debian) == X86Fixmap.distributionPermanentPages)
-        #expect(X86Fixmap.top - 646 * 4096 == 0xffff_ffff_ff57_9000)
+        #expect(X86_64Port.fixmapPages(config: debian) == X86_64Port.distributionFixmapPages)
+        #expect(X86_64Port.fixmapTop - 646 * 4096 == 0xffff_ffff_ff57_9000)
     }
 
     func markers(_ cfg: String?, fiveLevel: Bool = false) -> [String: UInt64] {
         var t = FactTable()
-        X86Layout.offerConfigFacts(&t, config: cfg.map { KernelConfig(text: $0) })
-        return Dictionary(X86Layout.layout(fiveLevel: fiveLevel, facts: t).markers.map { ($0.name, $0.start) }) { a, _ in a }
+        let profile = X86_64Port.linux6_1
+        let context = { (t: FactTable) in LayoutContext(facts: t, levels: fiveLevel ? 5 : 4, pageSize: 4096, vaBits: fiveLevel ? 57 : 48) }
+        profile.configFacts(&t, cfg.map { KernelConfig(text: $0) }, context(t))
+        return Dictionary(profile.layout(context(t)).markers.map { ($0.name, $0.start.rawValue) }) { a, _ in a }
     }
 
     @Test func configDecidesOptionalMarkers() {
@@ -88,7 +90,7 @@ import PTDumpCore
         ])
         let path = scratchPath("kaslr.elf")
         try ElfWriter.write(path: path, machine: 62, type: 4, segments: [
-            ElfSegment(type: 4, data: vmcoreinfoNote("SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root) - 0x110_0000)\nKERNELOFFSET=1e000000\nNUMBER(pgtable_l5_enabled)=0\n")),
+            ElfSegment(type: 4, data: vmcoreinfoNote("SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root.rawValue) - 0x110_0000)\nKERNELOFFSET=1e000000\nNUMBER(pgtable_l5_enabled)=0\n")),
             ElfSegment(type: 1, vaddr: b.physicalBase, paddr: b.physicalBase, data: b.bytes, align: 4096)])
         let image = try ImageLoader.load(path: path)
         let p = try PlatformResolver.resolve(image: image, options: Options())
@@ -105,10 +107,10 @@ import PTDumpCore
         let b = try ImageBuilder(mode: .x86_64(levels: 4)).build([Mapping(va: po + 0x1000, size: 0x1000, pa: 0x1000)])
         let path = scratchPath("kdump.elf")
         try ElfWriter.write(path: path, machine: 62, type: 4, segments: [
-            ElfSegment(type: 4, data: vmcoreinfoNote("SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root) - 0x110_0000)\nKERNELOFFSET=1e000000\n")),
+            ElfSegment(type: 4, data: vmcoreinfoNote("SYMBOL(init_top_pgt)=ffffffff81100000\nNUMBER(phys_base)=\(Int64(b.root.rawValue) - 0x110_0000)\nKERNELOFFSET=1e000000\n")),
             ElfSegment(type: 1, vaddr: po + b.physicalBase, paddr: b.physicalBase, data: b.bytes, align: 4096)])
         let p = try PlatformResolver.resolve(image: try ImageLoader.load(path: path), options: Options())
         #expect(p.layout.fact("page_offset_base") == po)
-        #expect(p.layout.facts.first { $0.name == "page_offset_base" }?.fact.source.description.contains("kdump") == true)
+        #expect(p.layout.facts.first { $0.key.name == "page_offset_base" }?.fact.source.description.contains("kdump") == true)
     }
 }

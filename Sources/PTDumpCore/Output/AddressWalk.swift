@@ -1,7 +1,7 @@
 /// `--walk VA`: the translation of one address, level by level, like crash's `vtop`.
 public enum AddressWalk {
     /// The lines describing how `va` translates, or why it does not.
-    public static func explain(_ va: UInt64, platform: Platform, memory: PhysicalMemory) throws(ImageError) -> [String] {
+    public static func explain(_ va: VirtualAddress, platform: Platform, memory: any PhysicalMemory) throws(ImageError) -> [String] {
         let r = platform.paging.accept(Explainer(va: va, platform: platform, memory: memory))
         switch r {
         case .success(let lines): return lines
@@ -11,7 +11,7 @@ public enum AddressWalk {
 }
 
 private struct Explainer: ArchitectureVisitor {
-    let va: UInt64, platform: Platform, memory: PhysicalMemory
+    let va: VirtualAddress, platform: Platform, memory: any PhysicalMemory
 
     func visit<A: Architecture>(_ arch: A) -> Result<[String], ImageError> {
         if platform.rootLevel == 0 && !arch.isCanonical(va) {
@@ -24,8 +24,8 @@ private struct Explainer: ArchitectureVisitor {
                 return .failure(.contradiction("--walk \(hex(va)): outside the table's range \(hex(platform.vaBase))+\(hex(span))"))
             }
         }
-        let tr = Translator(arch: arch, memory: memory)
-        var lines = ["\(hex16(va)): \(arch.name) \(platform.levels.value)-level, root \(hex(platform.root.value))"]
+        let tr = PageTables(arch: arch, memory: memory)
+        var lines = ["\(hex16(va)): \(arch.kind) \(platform.levels.value)-level, root \(hex(platform.root.value))"]
         let steps: [TranslationStep]
         do { steps = try tr.translate(va, root: platform.root.value, level: platform.rootLevel) } catch {
             return .failure(error)
@@ -37,7 +37,7 @@ private struct Explainer: ArchitectureVisitor {
             let name = arch.levelNames[L.kernelLevel]
             // A table entry's fields are not a leaf's: name only bits that are actually set there.
             let isTable: Bool = { if case .table = s.kind { return true } else { return false } }()
-            let bits = arch.attributes.filter { $0.isSet(in: s.entry) && $0.set != nil && (!isTable || $0.value != 0) }.map { $0.name }
+            let bits = arch.attributes.filter { $0.isSet(in: s.entry) && (!isTable || $0.value != 0) }.map { $0.name }
             var line = "  \(name.padding(to: 4))table \(hex(s.tablePA))  index \(String(s.index).padding(to: 4))entry \(hex16(s.entry))"
             if !bits.isEmpty { line += "  " + bits.joined(separator: " ") }
             switch s.kind {
@@ -53,7 +53,7 @@ private struct Explainer: ArchitectureVisitor {
                     break
                 }
                 let size = UInt64(1) << UInt64(L.shift)
-                let pa = arch.outputAddress(s.entry, level: s.level) &+ (va & (size - 1))
+                let pa = arch.outputAddress(s.entry, level: s.level) + (va.rawValue & (size - 1))
                 line += "  -> \(size == arch.pageSize ? "page" : "block") \(hex(arch.outputAddress(s.entry, level: s.level)))"
                 lines.append(line)
                 var perm = [p.write ? "write" : "read-only", p.execute ? "exec" : "no-exec"]

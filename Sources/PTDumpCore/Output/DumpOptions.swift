@@ -1,7 +1,5 @@
 /// How to walk and print, beyond the platform.
 public struct DumpOptions: Sendable {
-    /// Text format (nil: the architecture's).
-    public var style: TextStyle?
     /// JSON lines instead of text.
     public var json = false
     /// Print and break ranges on physical addresses (`--phys`).
@@ -9,8 +7,7 @@ public struct DumpOptions: Sendable {
     /// Walk only this window (`--range`).
     public var window: WalkRange?
 
-    public init(style: TextStyle? = nil, json: Bool = false, physical: Bool = false, window: WalkRange? = nil) {
-        self.style = style
+    public init(json: Bool = false, physical: Bool = false, window: WalkRange? = nil) {
         self.json = json
         self.physical = physical
         self.window = window

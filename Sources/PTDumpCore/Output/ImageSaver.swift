@@ -8,9 +8,18 @@ public enum ImageSaver {
         pages.insert(p.root.value)
         for r in p.extraCheckRoots { pages.insert(r.value) }
         let pageBytes = report.tableBytes
-        try CompactImage.write(path: path, arch: p.arch.value, memory: image.memory,
-                               pages: pages.filter { image.memory.contains($0, length: pageBytes) }.sorted(),
-                               pageBytes: pageBytes, note: CompactImage.noteText(platform: p), vmcoreinfo: image.vmcoreinfo)
+        try CompactImageWriter.write(path: path, arch: p.arch.value, memory: image.memory,
+                                     pages: pages.filter { image.memory.contains($0, length: pageBytes) }.sorted(),
+                                     pageBytes: pageBytes, note: note(platform: p).text, vmcoreinfo: image.vmcoreinfo)
         return report
+    }
+
+    /// The note that lets the saved image print as `p` does.
+    public static func note(platform p: Platform) -> CompactImageNote {
+        CompactImageNote(arch: p.arch.value, levels: p.levels.value, pageSize: p.pageSize.value, vaBits: p.vaBits.value,
+                         root: p.root.value,
+                         rootLevel: p.rootLevel > 0 ? (PlatformResolver.levelName(p), p.vaBase) : nil,
+                         kernel: p.profile.value.release,
+                         layout: p.layout.facts.map { ($0.key, $0.fact.value) })
     }
 }

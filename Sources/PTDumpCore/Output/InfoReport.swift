@@ -5,14 +5,15 @@ public enum InfoReport {
             out.write(k.padding(to: 20) + v + (s.map { "  [\($0)]" } ?? "") + "\n")
         }
         line("format", image.format)
-        line("memory", "\(image.memory.segments.count) segments, \(image.memory.totalSize) bytes")
+        line("memory", image.memory.summary)
         line("arch", p.arch.value.rawValue, p.arch.source)
         line("levels", String(p.levels.value), p.levels.source)
         line("page size", String(p.pageSize.value), p.pageSize.source)
         line("va bits", String(p.vaBits.value), p.vaBits.source)
         line("root", hex(p.root.value), p.root.source)
+        line("kernel profile", p.profile.value.name, p.profile.source)
         for r in p.extraCheckRoots { line("check root", hex(r.value), r.source) }
-        for (name, fact) in p.layout.facts { line(name, hex(fact.value), fact.source) }
+        for (key, fact) in p.layout.facts { line(key.name, hex(fact.value), fact.source) }
         for r in p.layout.ranges { line("walk range", hex16(r.first) + "-" + hex16(r.last)) }
         for m in p.layout.markers { line("marker", hex16(m.start) + " " + m.name + (m.maxLines > 0 ? " (max \(m.maxLines) lines)" : "")) }
     }

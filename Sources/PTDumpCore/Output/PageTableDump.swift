@@ -2,7 +2,7 @@
 public enum PageTableDump {
     /// Walks `root` over `ranges`, coalescing with `markers`, into `sink`; returns the sink.
     public static func run<A: Architecture, S: RangeSink>(
-        arch: A, memory: PhysicalMemory, root: UInt64, rootLevel: Int = 0, base: UInt64 = 0,
+        arch: A, memory: any PhysicalMemory, root: PhysicalAddress, rootLevel: Int = 0, base: VirtualAddress = 0,
         ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, physical: Bool = false,
         kasanShortcut: Bool = false, finalAddress: UInt64 = 0, sink: S, report: inout WalkReport
     ) -> S {
@@ -13,41 +13,40 @@ public enum PageTableDump {
         report.problems += walker.problems
         report.tablePages.formUnion(walker.tablePages)
         report.tablesRead += walker.tablesRead
-        report.tableBytes = arch.levels.map { $0.entries * 8 }.max() ?? 4096
+        report.tableBytes = arch.tableBytes
         return c.sink
     }
 
     /// Prints `platform`'s tables to `out` as text (or JSON lines).
-    public static func printText(platform: Platform, memory: PhysicalMemory, style: TextStyle? = nil,
-                                 out: TextOutput) -> WalkReport {
-        print(platform: platform, memory: memory, options: DumpOptions(style: style), out: out)
+    public static func printText(platform: Platform, memory: any PhysicalMemory, out: TextOutput) -> WalkReport {
+        print(platform: platform, memory: memory, options: DumpOptions(), out: out)
     }
 
     /// Prints `platform`'s tables to `out` as `options` say.
-    public static func print(platform: Platform, memory: PhysicalMemory, options: DumpOptions, out: TextOutput) -> WalkReport {
+    public static func print(platform: Platform, memory: any PhysicalMemory, options: DumpOptions, out: TextOutput) -> WalkReport {
         let report = platform.paging.accept(TextWalk(platform: platform, memory: memory, options: options, out: out))
         out.flush()
         return report
     }
 
     /// Runs the W^X check over the main root and any extra check roots.
-    public static func checkWX(platform: Platform, memory: PhysicalMemory, window: WalkRange? = nil) -> ([WXCheckResult], WalkReport) {
+    public static func checkWX(platform: Platform, memory: any PhysicalMemory, window: WalkRange? = nil) -> ([WXCheckResult], WalkReport) {
         platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window))
     }
 }
 
 private struct TextWalk: ArchitectureVisitor {
-    let platform: Platform, memory: PhysicalMemory, options: DumpOptions, out: TextOutput
+    let platform: Platform, memory: any PhysicalMemory, options: DumpOptions, out: TextOutput
 
     func visit<A: Architecture>(_ arch: A) -> WalkReport {
         var report = WalkReport()
         let l = options.window.map { platform.layout.restricted(to: $0) } ?? platform.layout
-        let final = options.window.map { $0.last &+ 1 } ?? 0
+        let final = options.window.map { $0.last.rawValue &+ 1 } ?? 0
         let root = platform.root.value
         func go<S: RangeSink>(_ sink: S) -> S {
             PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                               ranges: l.ranges, markers: l.markers, advance: l.advance,
-                              physical: options.physical, kasanShortcut: platform.layout.kasan,
+                              physical: options.physical, kasanShortcut: l.kasanShortcut,
                               finalAddress: final, sink: sink, report: &report)
         }
         if options.json {
@@ -55,28 +54,26 @@ private struct TextWalk: ArchitectureVisitor {
             s.summary(platform: platform, report: report)
             return report
         }
-        switch options.style ?? platform.textStyle {
-        case .x86: _ = go(X86TextFormatter(out: out, physical: options.physical))
-        case .arm64: _ = go(ARM64TextFormatter(out: out, levelNames: arch.levelNames, physical: options.physical))
-        }
+        _ = go(KernelTextFormatter(out: out, style: arch.textStyle, levelNames: arch.levelNames, physical: options.physical))
         return report
     }
 }
 
 private struct CheckWalk: ArchitectureVisitor {
-    let platform: Platform, memory: PhysicalMemory, window: WalkRange?
+    let platform: Platform, memory: any PhysicalMemory, window: WalkRange?
 
     func visit<A: Architecture>(_ arch: A) -> ([WXCheckResult], WalkReport) {
         var report = WalkReport()
         let l = window.map { platform.layout.restricted(to: $0) } ?? platform.layout
         var results: [WXCheckResult] = []
-        let roots: [(String?, UInt64)] = [(nil, platform.root.value)]
-            + platform.extraCheckRoots.map { ("\(platform.wxRule.prefix)Checking user space page tables", $0.value) }
+        let rule = arch.wxRule
+        let roots: [(String?, PhysicalAddress)] = [(nil, platform.root.value)]
+            + platform.extraCheckRoots.map { ("\(rule.prefix)Checking user space page tables", $0.value) }
         for (header, root) in roots {
             let c = PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                                       ranges: l.checkRanges, markers: l.checkMarkers, advance: l.advance,
-                                      kasanShortcut: l.kasan, finalAddress: window.map { $0.last &+ 1 } ?? 0,
-                                      sink: WXChecker(rule: platform.wxRule), report: &report)
+                                      kasanShortcut: l.kasanShortcut, finalAddress: window.map { $0.last.rawValue &+ 1 } ?? 0,
+                                      sink: WXChecker(rule: rule), report: &report)
             results.append(WXCheckResult(header: header, checker: c))
         }
         return (results, report)

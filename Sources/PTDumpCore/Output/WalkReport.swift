@@ -3,7 +3,7 @@ public struct WalkReport: Sendable {
     /// Tables that could not be read.
     public var problems: [WalkProblem] = []
     /// Physical addresses of every table page read.
-    public var tablePages: Set<UInt64> = []
+    public var tablePages: Set<PhysicalAddress> = []
     /// Distinct table pages read.
     public var tablesRead = 0
     /// Bytes in the largest table of the architecture.

@@ -1,7 +1,7 @@
 /// A named address where the text output prints `---[ name ]---`.
 public struct AddressMarker: Sendable, Equatable {
     /// Address where the region starts.
-    public var start: UInt64
+    public var start: VirtualAddress
     /// Heading text.
     public var name: String
     /// Lines printed under this heading before the rest are counted as skipped (0 = no cap;
@@ -9,7 +9,7 @@ public struct AddressMarker: Sendable, Equatable {
     public var maxLines: Int
 
     public init(_ start: UInt64, _ name: String, maxLines: Int = 0) {
-        self.start = start
+        self.start = VirtualAddress(start)
         self.name = name
         self.maxLines = maxLines
     }

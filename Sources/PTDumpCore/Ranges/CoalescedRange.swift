@@ -1,19 +1,19 @@
 /// A finished run of identical attributes: `[start, end)` (end 0 means the top of the
 /// address space).
 public struct CoalescedRange: Sendable, Equatable {
-    public var start: UInt64
-    public var end: UInt64
+    public var start: VirtualAddress
+    public var end: VirtualAddress
     /// Kernel level number (0 = pgd … 4 = pte).
     public var level: Int
     public var prot: UInt64
     public var effective: UInt64
     /// Physical address of `start` (with `--phys`, for mapped ranges).
-    public var physical: UInt64?
+    public var physical: PhysicalAddress?
     /// The heading this range is printed under.
     public var marker: String = ""
 
     /// Bytes covered (wrapping, as the kernel computes it).
-    public var size: UInt64 { end &- start }
+    public var size: UInt64 { end - start }
 }
 
 /// What the coalescer produces.

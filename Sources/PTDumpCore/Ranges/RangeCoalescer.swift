@@ -4,6 +4,8 @@
 public struct RangeCoalescer<Sink: RangeSink> {
     public var sink: Sink
     private let markers: [AddressMarker]
+    /// `markers`' starts, for the hot path.
+    private let starts: [UInt64]
     private let advance: MarkerAdvance
     private var marker = 0
     private var level = -1
@@ -17,12 +19,13 @@ public struct RangeCoalescer<Sink: RangeSink> {
     /// `markers` ascending by start; the first one heads the output.
     public init(markers: [AddressMarker], advance: MarkerAdvance, sink: Sink) {
         self.markers = markers + [AddressMarker(UInt64.max, "")]
+        self.starts = self.markers.map(\.start.rawValue)
         self.advance = advance
         self.sink = sink
     }
 
     @inline(__always) private var nextMarkerStart: UInt64 {
-        marker + 1 < markers.count ? markers[marker + 1].start : UInt64.max
+        marker + 1 < starts.count ? starts[marker + 1] : UInt64.max
     }
 
     /// Notes every event of `run`.
@@ -66,8 +69,9 @@ public struct RangeCoalescer<Sink: RangeSink> {
         } else if newProt != prot || newEff != effective || newLevel != level || addr >= nextMarkerStart
                     || newPhys != physical.map({ $0 &+ (addr &- start) }) {
             let cap = markers[marker].maxLines
-            sink.range(CoalescedRange(start: start, end: addr, level: level, prot: prot, effective: effective,
-                                      physical: physical, marker: markers[marker].name),
+            sink.range(CoalescedRange(start: VirtualAddress(start), end: VirtualAddress(addr), level: level, prot: prot,
+                                      effective: effective, physical: physical.map { PhysicalAddress($0) },
+                                      marker: markers[marker].name),
                        printed: cap == 0 || lines < cap)
             lines += 1
             if addr >= nextMarkerStart {

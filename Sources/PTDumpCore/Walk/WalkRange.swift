@@ -1,8 +1,8 @@
 /// A closed range of virtual addresses to walk.
 public struct WalkRange: Sendable, Equatable {
-    public var first: UInt64
-    public var last: UInt64
-    public init(first: UInt64, last: UInt64) {
+    public var first: VirtualAddress
+    public var last: VirtualAddress
+    public init(first: VirtualAddress, last: VirtualAddress) {
         self.first = first
         self.last = last
     }

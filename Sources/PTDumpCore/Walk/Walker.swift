@@ -5,21 +5,22 @@
 /// distinct tables and hostile images (shared or self-referencing tables) stay bounded.
 public struct Walker<A: Architecture> {
     public let arch: A
-    public let memory: PhysicalMemory
-    private struct Key: Hashable { var pa: UInt64; var level: Int; var parent: UInt64 }
+    /// Where the tables are read.
+    public let tables: PageTables<A>
+    private struct Key: Hashable { var pa: PhysicalAddress; var level: Int; var parent: UInt64 }
     /// A table's runs relative to its first address, and the effective permissions its last
     /// last-level entry leaves behind.
     private struct Summary { var runs: [Run]; var lastLeafEffective: UInt64? }
     private var memo: [Key: Summary] = [:]
-    private struct ShadowKey: Hashable { var pa: UInt64; var level: Int }
+    private struct ShadowKey: Hashable { var pa: PhysicalAddress; var level: Int }
     private var earlyShadow: [ShadowKey: UInt64?] = [:]
-    private var reported: Set<UInt64> = []
+    private var reported: Set<PhysicalAddress> = []
     /// Tables that could not be read, in the order met.
     public private(set) var problems: [WalkProblem] = []
     /// Table pages read (each distinct summarized table once).
     public private(set) var tablesRead = 0
     /// Physical addresses of the table pages read, for `--save`.
-    public private(set) var tablePages: Set<UInt64> = []
+    public private(set) var tablePages: Set<PhysicalAddress> = []
 
     /// True when runs carry the physical address they map (`--phys`): runs then also break
     /// where physical contiguity breaks.
@@ -30,26 +31,27 @@ public struct Walker<A: Architecture> {
     /// and the effective permissions the last walked last-level entry left behind.
     public let kasanShortcut: Bool
 
-    public init(arch: A, memory: PhysicalMemory, tracksPhysical: Bool = false, kasanShortcut: Bool = false) {
+    public init(arch: A, memory: any PhysicalMemory, tracksPhysical: Bool = false, kasanShortcut: Bool = false) {
         self.arch = arch
-        self.memory = memory
+        self.tables = PageTables(arch: arch, memory: memory)
         self.tracksPhysical = tracksPhysical
         self.kasanShortcut = kasanShortcut
     }
 
     /// Walks `ranges` (ascending, non-overlapping) from the table at `root`, which sits at
     /// real level `level` (0 = the top), and hands every run to `emit` in address order.
-    public mutating func walk(root: UInt64, level: Int = 0, base: UInt64 = 0, ranges: [WalkRange],
+    public mutating func walk(root: PhysicalAddress, level: Int = 0, base: VirtualAddress = 0, ranges: [WalkRange],
                               emit: (Run) -> Void) {
         withoutActuallyEscaping(emit) { emit in
             var out = StreamSink(emit: emit)
-            walk(root: root, level: level, base: base, ranges: ranges, into: &out)
+            walk(root: root, level: level, base: base.rawValue, ranges: ranges, into: &out)
         }
     }
 
-    private mutating func walk(root: UInt64, level: Int, base: UInt64, ranges: [WalkRange], into out: inout StreamSink) {
+    private mutating func walk(root: PhysicalAddress, level: Int, base: UInt64, ranges: [WalkRange], into out: inout StreamSink) {
         let span = arch.levels[level].tableSpan
-        for r in ranges {
+        for range in ranges {
+            let r = (first: range.first.rawValue, last: range.last.rawValue)
             guard level == 0, base == 0, span != 0 else {
                 visit(pa: root, li: level, base: base, first: r.first, last: r.last, parent: nil, into: &out)
                 continue
@@ -73,7 +75,7 @@ public struct Walker<A: Architecture> {
         }
     }
 
-    private mutating func visit<S: RunSink>(pa: UInt64, li: Int, base: UInt64, first: UInt64, last: UInt64,
+    private mutating func visit<S: RunSink>(pa: PhysicalAddress, li: Int, base: UInt64, first: UInt64, last: UInt64,
                                             parent: UInt64?, into out: inout S) {
         let L = arch.levels[li]
         let shift = UInt64(L.shift)
@@ -82,11 +84,11 @@ public struct Walker<A: Architecture> {
         guard lo >= 0, hi < L.entries, lo <= hi else { return }
         let table: TablePage
         do {
-            table = try memory.table(at: pa, entries: L.entries)
+            table = try tables.table(at: pa, level: li)
         } catch {
             if reported.insert(pa).inserted {
-                problems.append(WalkProblem(tablePA: pa, level: L.kernelLevel, va: first,
-                                            levelName: arch.levelNames[L.kernelLevel]))
+                problems.append(WalkProblem(tablePA: pa, level: L.kernelLevel, va: VirtualAddress(first),
+                                            levelName: arch.levelNames[L.kernelLevel], reason: error.description))
             }
             let holeLevel = li > 0 ? arch.levels[li - 1].holeLevel : L.holeLevel
             out.append(Run(start: first, last: first, shift: li > 0 ? arch.levels[li - 1].shift : L.shift,
@@ -99,7 +101,7 @@ public struct Walker<A: Architecture> {
         for i in lo...hi {
             let va = base &+ (UInt64(i) << shift)
             let e = table[i]
-            switch bottom ? .leaf : arch.classify(e, level: li) {
+            switch arch.kind(of: e, level: li) {
             case .hole:
                 out.append(Run(start: va, last: va, shift: L.shift, level: L.holeLevel, prot: 0, effective: 0))
             case .skip:
@@ -110,7 +112,7 @@ public struct Walker<A: Architecture> {
                 // A zero entry notes no effective permissions (x86 `note_page`).
                 out.append(Run(start: va, last: va, shift: L.shift, level: L.kernelLevel,
                                prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: e == 0 ? 0 : eff,
-                               physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li) : nil))
+                               physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li).rawValue : nil))
             case .table(let child):
                 if kasanShortcut, let v = earlyShadowEntry(pa: child, li: li + 1) {
                     let bottomLevel = arch.levels[arch.levels.count - 1].kernelLevel
@@ -133,7 +135,7 @@ public struct Walker<A: Architecture> {
     }
 
     /// Runs of the whole table at `pa` (real level `li`), relative to its first address.
-    private mutating func summary(pa: UInt64, li: Int, parent: UInt64) -> Summary {
+    private mutating func summary(pa: PhysicalAddress, li: Int, parent: UInt64) -> Summary {
         let key = Key(pa: pa, level: li, parent: parent)
         if let s = memo[key] { return s }
         var b = RunBuilder()
@@ -149,12 +151,12 @@ public struct Walker<A: Architecture> {
     /// level `li`), or nil. Early-shadow tables are recognized by their shape: every entry the
     /// same, pointing at the next early-shadow table, down to a last-level table whose every
     /// entry maps the same page.
-    private mutating func earlyShadowEntry(pa: UInt64, li: Int) -> UInt64? {
+    private mutating func earlyShadowEntry(pa: PhysicalAddress, li: Int) -> UInt64? {
         let key = ShadowKey(pa: pa, level: li)
         if let known = earlyShadow[key] { return known }
         earlyShadow[key] = .some(nil)                 // a self-reference is not a chain
         var result: UInt64?
-        if let t = try? memory.table(at: pa, entries: arch.levels[li].entries) {
+        if let t = try? tables.table(at: pa, level: li) {
             let first = t[0]
             var uniform = first != 0
             var i = 1

@@ -1,0 +1,24 @@
+/// What the rest of ptdump asks of an architecture beyond its paging mechanics: how it is
+/// named and recognised, how an image of it says where its tables are (root, paging mode,
+/// layout facts), and how the builder lays out tables for it. One per architecture folder,
+/// listed once in `ArchitectureRegistry`.
+public protocol ArchitecturePort: Sendable {
+    /// The architecture.
+    static var kind: ArchKind { get }
+    /// Other spellings `--arch` accepts (`amd64`, `aarch64`).
+    static var aliases: [String] { get }
+    /// ELF `e_machine`.
+    static var elfMachine: UInt16 { get }
+    /// The `--format` name of its kernel text (`x86`, `arm64`).
+    static var textFormatName: String { get }
+    /// The kernel profiles known for this architecture, oldest first.
+    static var profiles: [KernelProfile] { get }
+    /// The flags a raw dump of this architecture needs that `options` do not give.
+    static func missingRawFlags(_ options: Options) -> [String]
+    /// Root, paging mode and layout of `image` (`options` override what it says).
+    static func resolve(image: Image, options: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform
+    /// Every paging mode the builder can lay out.
+    static var builderModes: [PagingMode] { get }
+    /// The encoding of `mode` (one of `builderModes`), or why it cannot be built.
+    static func encoder(for mode: PagingMode) throws(ImageError) -> any LeafEncoder
+}

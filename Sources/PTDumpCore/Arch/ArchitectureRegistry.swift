@@ -1,0 +1,46 @@
+/// The architectures ptdump knows. This file is the only one outside the architecture
+/// folders that names them: adding one is a new folder under `Arch/` plus a line here in
+/// `ports`, a case in `Paging` and its line in `accept`.
+public enum ArchitectureRegistry {
+    /// Every architecture's port, in `--help` order.
+    public static let ports: [any ArchitecturePort.Type] = [X86_64Port.self, ARM64Port.self]
+
+    /// The port called `name` or one of its aliases (case-insensitive).
+    public static func port(named name: String) -> (any ArchitecturePort.Type)? {
+        let n = name.lowercased()
+        return ports.first { $0.kind.rawValue == n || $0.aliases.contains(n) }
+    }
+
+    /// Every name `--arch` accepts, canonical names first.
+    public static var names: [String] { ports.map { $0.kind.rawValue } }
+}
+
+/// The paging mechanics of an image, by architecture: kept concrete so that walks specialize
+/// for each architecture.
+public enum Paging: Sendable {
+    case x86_64(X86_64)
+    case arm64(ARM64)
+
+    /// Calls `visitor` with the concrete architecture.
+    @inline(__always)
+    public func accept<V: ArchitectureVisitor>(_ visitor: V) -> V.Result {
+        switch self {
+        case .x86_64(let a): return visitor.visit(a)
+        case .arm64(let a): return visitor.visit(a)
+        }
+    }
+}
+
+/// Code that needs the concrete architecture type (so generic walks specialize).
+public protocol ArchitectureVisitor {
+    associatedtype Result
+    func visit<A: Architecture>(_ arch: A) -> Result
+}
+
+extension Paging {
+    /// The architecture as an existential, for code that does not walk.
+    public var architecture: any Architecture { accept(Erase()) }
+    private struct Erase: ArchitectureVisitor {
+        func visit<A: Architecture>(_ arch: A) -> any Architecture { arch }
+    }
+}

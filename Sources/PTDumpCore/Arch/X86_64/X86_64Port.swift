@@ -1,0 +1,189 @@
+/// How an x86_64 image says where its tables are: root, paging mode and layout facts; first
+/// source wins (flag, compact-image note, VMCOREINFO, QEMU CPU note, config, tables, default).
+public enum X86_64Port: ArchitecturePort {
+    public static let kind = ArchKind.x86_64
+    public static let aliases = ["x86-64", "amd64", "x86"]
+    public static var textFormatName: String { X86_64.text.name }
+    public static let elfMachine: UInt16 = 62
+    public static let profiles = [linux6_1]
+
+    /// `__START_KERNEL_map`.
+    public static let startKernelMap: UInt64 = 0xffff_ffff_8000_0000
+
+    /// Default bases without KASLR: (page_offset_base, vmalloc_base, vmemmap_base).
+    public static func defaultBases(fiveLevel: Bool) -> (UInt64, UInt64, UInt64) {
+        fiveLevel ? (0xff11_0000_0000_0000, 0xffa0_0000_0000_0000, 0xffd4_0000_0000_0000)
+                  : (0xffff_8880_0000_0000, 0xffff_c900_0000_0000, 0xffff_ea00_0000_0000)
+    }
+
+    public static func missingRawFlags(_ o: Options) -> [String] {
+        o.levels == nil && o.rootLevel == nil ? ["--levels 4|5"] : []
+    }
+
+    public static var builderModes: [PagingMode] { [.x86_64(levels: 4), .x86_64(levels: 5)] }
+
+    public static func encoder(for mode: PagingMode) throws(ImageError) -> any LeafEncoder {
+        guard mode.levels == 4 || mode.levels == 5, mode.pageSize == 4096 else {
+            throw .contradiction("x86_64 has 4 or 5 levels, not \(mode.levels)")
+        }
+        return X86Encoder(arch: X86_64(fiveLevel: mode.levels == 5))
+    }
+
+    public static func resolve(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform {
+        let vi = image.vmcoreinfo
+        let sme = UInt64(bitPattern: vi?.number("sme_mask") ?? 0)
+        guard sme & 0x000f_ffff_ffff_f000 == 0 || sme.nonzeroBitCount == 1 else {
+            throw .malformedVMCoreInfo("NUMBER(sme_mask)=\(hex(sme)) is not one encryption bit")
+        }
+        var levels: Fact<Int>?
+        if let l = o.levels {
+            guard l == 4 || l == 5 else { throw .contradiction("--levels \(l): x86_64 has 4 or 5 levels") }
+            levels = Fact(l, .flag("--levels"))
+        } else if let text = image.noteValue("levels") {
+            guard let v = Int(text), v == 4 || v == 5 else { throw .malformedImageNote("levels=\(text.prefix(20)): x86_64 has 4 or 5 levels") }
+            levels = Fact(v, .imageNote("levels"))
+        } else if let l5 = vi?.number("pgtable_l5_enabled") {
+            levels = Fact(l5 != 0 ? 5 : 4, .vmcoreinfo("NUMBER(pgtable_l5_enabled)"))
+        } else if let cpu = image.x86CPUStates.first {
+            levels = Fact(cpu.la57 ? 5 : 4, .cpuNote("CR4.LA57"))
+        }
+        let lv = levels ?? Fact(4, .defaultValue("no VMCOREINFO or CPU note says otherwise"))
+        if let ps = o.pageSize, ps != 4096 { throw .contradiction("--page-size \(ps): x86_64 pages are 4K") }
+
+        var ptiConfigured: Bool? = nil
+        if let c = o.kernelConfig { ptiConfigured = c.isEnabled("PAGE_TABLE_ISOLATION") }
+
+        var root: Fact<PhysicalAddress>?
+        if let r = try PlatformResolver.userRoot(image: image, options: o) {
+            root = r
+        } else if let v = try image.noteAddress("root") {
+            root = Fact(v, .imageNote("root"))
+        } else if let vi, let sym = vi.symbol("init_top_pgt") ?? vi.symbol("swapper_pg_dir") {
+            let physBase = UInt64(bitPattern: vi.number("phys_base") ?? 0)
+            let key = vi.symbol("init_top_pgt") != nil ? "SYMBOL(init_top_pgt)" : "SYMBOL(swapper_pg_dir)"
+            root = Fact(PhysicalAddress(sym &- startKernelMap &+ physBase), .vmcoreinfo("\(key) - __START_KERNEL_map + NUMBER(phys_base)"))
+        } else if let cpu = image.x86CPUStates.first {
+            var r = cpu.cr3 & 0x000f_ffff_ffff_f000 & ~sme
+            var how = "CR3"
+            if ptiConfigured == true && r & 0x1000 != 0 { r &= ~0x1000; how = "CR3 without the PTI user bit" }
+            root = Fact(PhysicalAddress(r), .cpuNote(how))
+        }
+        guard let root else {
+            throw .missingFact("no page-table root found: the image has no VMCOREINFO and no QEMU CPU note; pass --root 0x...")
+        }
+        guard root.value.rawValue & 0xfff == 0 else { throw .contradiction("root \(hex(root.value)) is not page-aligned") }
+        guard image.memory.contains(root.value, length: 4096) else {
+            throw .outsideMemory(root.value.rawValue, 4096)
+        }
+        let fiveLevel = lv.value == 5
+        let arch = X86_64(fiveLevel: fiveLevel, smeMask: sme)
+        let tables = PageTables(arch: arch, memory: image.memory)
+
+        var t = try FactTable(savedIn: image)
+        if let size = vi?.number("KERNEL_IMAGE_SIZE") {
+            t.offer(.kernelImageSize, UInt64(bitPattern: size), .vmcoreinfo("NUMBER(KERNEL_IMAGE_SIZE)"))
+        }
+        resolveBases(&t, image: image, options: o, tables: tables, root: root.value)
+        if o.kernelConfig == nil, detectKASAN(tables: tables, root: root.value) {
+            t.offer(.kasan, KasanMode.generic.rawValue, .inferred("the default KASAN shadow maps one read-only page twice, 1 TiB apart"))
+        }
+        let context = LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48)
+        profile.value.configFacts(&t, o.kernelConfig, context)
+        profile.value.derivedFacts(&t, context)
+        let layout = profile.value.layout(LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48))
+
+        var platform = Platform(arch: Fact(kind, image.arch != nil ? .elfHeader("e_machine") : .flag("--arch")),
+                                paging: .x86_64(arch), root: root, levels: lv,
+                                pageSize: Fact(4096, .defaultValue("x86_64")),
+                                vaBits: Fact(fiveLevel ? 57 : 48, .defaultValue("from the level count")),
+                                layout: layout, profile: profile)
+        if t.flag(.ptiConfigured), let user = ptiUserRoot(tables: tables, root: root.value) {
+            platform.extraCheckRoots.append(Fact(user, .inferred("PTI user PGD at root + 4K")))
+        }
+        return platform
+    }
+
+    /// page_offset_base, vmalloc_base, vmemmap_base: read through `--system-map`, else inferred
+    /// from the tables when KASLR moved them, else the defaults.
+    static func resolveBases(_ t: inout FactTable, image: Image, options o: Options, tables: PageTables<X86_64>, root: PhysicalAddress) {
+        let keys: [LayoutKey] = [.pageOffsetBase, .vmallocBase, .vmemmapBase]
+        let vi = image.vmcoreinfo
+        if let map = o.systemMap {
+            let offset = vi?.kernelOffset ?? 0
+            let physBase = UInt64(bitPattern: vi?.number("phys_base") ?? 0)
+            for k in keys {
+                guard let sym = map.symbols[k.name] else { continue }
+                let va = sym &+ offset
+                let pa = PhysicalAddress(va &- startKernelMap &+ physBase)
+                if let v = try? image.memory.u64(pa) { t.offer(k, v, .memory("\(k.name) \(hex(va)) (System.map)")) }
+            }
+        }
+        let (dpo, dvm, dvmemmap) = defaultBases(fiveLevel: tables.arch.fiveLevel)
+        let kaslrOff = vi?.kernelOffset == 0
+            || o.kernelConfig.map { !$0.isEnabled("RANDOMIZE_MEMORY") || $0.isEnabled("KASAN") } == true
+        if kaslrOff {
+            let why = vi?.kernelOffset == 0 ? "KERNELOFFSET=0: no KASLR" : "no CONFIG_RANDOMIZE_MEMORY"
+            t.offer(keys[0], dpo, .defaultValue(why))
+            t.offer(keys[1], dvm, .defaultValue(why))
+            t.offer(keys[2], dvmemmap, .defaultValue(why))
+            return
+        }
+        // kdump cores give each RAM segment its direct-map address: p_vaddr - p_paddr.
+        if let h = image.virtualHints.first(where: { $0.vaddr >= dpo && $0.vaddr < 0xffff_ffff_8000_0000 }) {
+            t.offer(keys[0], h.vaddr &- h.paddr, .init("ELF PT_LOAD p_vaddr - p_paddr (kdump direct map)"))
+        }
+        if t[keys[0]] == nil || t[keys[1]] == nil || t[keys[2]] == nil {
+            if let (po, vm, vmm) = inferBases(image: image, tables: tables, root: root) {
+                t.offer(keys[0], po, .inferred("direct map: first leaf VA - PA"))
+                t.offer(keys[1], vm, .inferred("first mapping after the direct map"))
+                t.offer(keys[2], vmm, .inferred("first mapping after the vmalloc area"))
+            }
+        }
+        let d = FactSource.defaultValue("not found in the image")
+        t.offer(keys[0], dpo, d)
+        t.offer(keys[1], dvm, d)
+        t.offer(keys[2], dvmemmap, d)
+    }
+
+    /// KASLR places the direct map, vmalloc and vmemmap PUD-aligned and in that order between
+    /// the default direct-map base and the CPU entry area (`arch/x86/mm/kaslr.c`).
+    static func inferBases(image: Image, tables tr: PageTables<X86_64>, root: PhysicalAddress) -> (UInt64, UInt64, UInt64)? {
+        let pud: UInt64 = 1 << 30
+        let tb: UInt64 = 1 << 40
+        let (dpo, _, _) = defaultBases(fiveLevel: tr.arch.fiveLevel)
+        let windowEnd = VirtualAddress(0xffff_fdff_ffff_ffff)
+        guard let first = tr.firstLeaf(root: root, from: VirtualAddress(dpo), last: windowEnd) else { return nil }
+        let po = first.va.rawValue &- first.pa.rawValue
+        guard po & (pud - 1) == 0, po >= dpo else { return nil }
+        let maxPA = image.memory.regions.last?.end.rawValue ?? 0
+        let directTB = (maxPA / tb) + (maxPA % tb == 0 ? 0 : 1) + 10
+        guard let v = tr.firstLeaf(root: root, from: VirtualAddress(po &+ directTB &* tb), last: windowEnd) else { return nil }
+        let vm = v.va.rawValue & ~(pud - 1)
+        let vmallocTB: UInt64 = tr.arch.fiveLevel ? 12800 : 32
+        guard let w = tr.firstLeaf(root: root, from: VirtualAddress(vm &+ vmallocTB * tb), last: windowEnd) else { return nil }
+        return (po, vm, w.va.rawValue & ~(pud - 1))
+    }
+
+    /// KASAN's early shadow maps one read-only page all over the shadow region: two addresses
+    /// 1 TiB apart at the default KASAN_SHADOW_START translate to the same read-only page.
+    /// (Nothing else lives there: KASLR is off with KASAN, and randomized regions are writable.)
+    static func detectKASAN(tables: PageTables<X86_64>, root: PhysicalAddress) -> Bool {
+        let start: UInt64 = tables.arch.fiveLevel ? 0xffdf_fc00_0000_0000 : 0xffff_ec00_0000_0000
+        guard let a = tables.readOnlyPage(VirtualAddress(start), root: root),
+              let b = tables.readOnlyPage(VirtualAddress(start + (1 << 40)), root: root) else { return false }
+        return a == b
+    }
+
+    /// With PTI the kernel PGD (8K-aligned) is followed by the user copy, which the W^X check
+    /// walks too: taken when the copy maps the CPU entry area and no kernel PGD entry points at it.
+    static func ptiUserRoot(tables: PageTables<X86_64>, root: PhysicalAddress) -> PhysicalAddress? {
+        guard root.rawValue & 0x1fff == 0 else { return nil }
+        let user = root + 0x1000
+        guard let kernel = try? tables.table(at: root, level: 0), let copy = try? tables.table(at: user, level: 0) else { return nil }
+        let cea = tables.index(of: VirtualAddress(0xffff_fe00_0000_0000), level: 0)
+        let present = X86EntryBits.present.rawValue, pfn = tables.arch.pfnMask
+        guard copy[cea] & present != 0 else { return nil }
+        for i in 0..<kernel.entries where kernel[i] & present != 0 && kernel[i] & pfn == user.rawValue { return nil }
+        return user
+    }
+}

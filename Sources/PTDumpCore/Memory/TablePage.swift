@@ -1,0 +1,42 @@
+/// A bounds-checked view of one page table: entries are read with plain loads in the byte
+/// order of the architecture. `owner` keeps the bytes alive (a mapped file, a copied page).
+public struct TablePage {
+    @usableFromInline let base: UnsafeRawPointer
+    @usableFromInline let owner: AnyObject
+    @usableFromInline let bigEndian: Bool
+    /// Number of entries.
+    public let entries: Int
+
+    /// `entries` entries at `base`, which `owner` keeps valid.
+    public init(base: UnsafeRawPointer, entries: Int, byteOrder: ByteOrder, owner: AnyObject) {
+        self.base = base
+        self.entries = entries
+        self.bigEndian = byteOrder == .big
+        self.owner = owner
+    }
+
+    /// A page holding a copy of `bytes` (at least `entries * 8` of them).
+    public init(copying bytes: [UInt8], entries: Int, byteOrder: ByteOrder) {
+        let buffer = PageBuffer(bytes)
+        self.init(base: UnsafeRawPointer(buffer.pointer), entries: entries, byteOrder: byteOrder, owner: buffer)
+    }
+
+    /// Entry `i` (0 ..< entries).
+    @inline(__always)
+    public subscript(i: Int) -> UInt64 {
+        let raw = base.loadUnaligned(fromByteOffset: i &* 8, as: UInt64.self)
+        return bigEndian ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw)
+    }
+}
+
+/// Owned bytes of a copied page.
+final class PageBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    init(_ bytes: [UInt8]) {
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 8), alignment: 8)
+        bytes.withUnsafeBytes { src in
+            if let s = src.baseAddress { pointer.copyMemory(from: s, byteCount: bytes.count) }
+        }
+    }
+    deinit { pointer.deallocate() }
+}

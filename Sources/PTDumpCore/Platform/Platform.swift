@@ -1,0 +1,36 @@
+/// Everything needed to walk and print, as plain data: the architecture, the root, the
+/// kernel profile and layout, and where each fact came from.
+public struct Platform: Sendable {
+    public var arch: Fact<ArchKind>
+    public var paging: Paging
+    public var root: Fact<PhysicalAddress>
+    public var levels: Fact<Int>
+    public var pageSize: Fact<Int>
+    public var vaBits: Fact<Int>
+    public var layout: KernelLayout
+    /// The kernel release whose text and layout are reproduced.
+    public var profile: Fact<KernelProfile>
+    /// Extra roots whose tables the W^X check walks after the main one (x86 PTI user PGD).
+    public var extraCheckRoots: [Fact<PhysicalAddress>] = []
+    /// Real level of the root table (0 = the top; `--root-level`).
+    public var rootLevel = 0
+    /// Virtual address the root table's first entry maps (with `--root-level`; `--va-base`).
+    public var vaBase: VirtualAddress = 0
+
+    public init(arch: Fact<ArchKind>, paging: Paging, root: Fact<PhysicalAddress>, levels: Fact<Int>, pageSize: Fact<Int>,
+                vaBits: Fact<Int>, layout: KernelLayout, profile: Fact<KernelProfile>,
+                extraCheckRoots: [Fact<PhysicalAddress>] = []) {
+        self.arch = arch
+        self.paging = paging
+        self.root = root
+        self.levels = levels
+        self.pageSize = pageSize
+        self.vaBits = vaBits
+        self.layout = layout
+        self.profile = profile
+        self.extraCheckRoots = extraCheckRoots
+    }
+
+    /// The architecture's paging mechanics, for code that does not walk.
+    public var architecture: any Architecture { paging.architecture }
+}
