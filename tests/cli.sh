@@ -153,6 +153,21 @@ run --info --kernel-version 6.7 "$S4/image.ptd"
 grep -q "^kernel profile *Linux 6.1  \[flag --kernel-version; kernel 6.7 has no profile of its own; using Linux 6.1's layout\]" "$TMP/out"
 check "--kernel-version of a release without a profile takes the nearest older one and says so" $? "$(grep 'kernel profile' "$TMP/out")"
 
+if [ -w /dev/full ]; then
+    "$PTDUMP" "$S4/image.ptd" >/dev/full 2>"$TMP/err"; rc=$?
+    [ "$rc" -eq 2 ] && grep -q "cannot write the output: No space left on device" "$TMP/err"
+    check "a full disk on stdout is exit 2 with one line" $? "exit $rc" "$(cat "$TMP/err")"
+    "$PTDUMP" --check-wx "$S4/image.ptd" >/dev/full 2>"$TMP/err"; rc=$?
+    [ "$rc" -eq 2 ]
+    check "--check-wx to a full disk does not report success" $? "exit $rc"
+else
+    skip "a full disk on stdout" "no writable /dev/full"
+fi
+
+run --max-ranges 5 "$S4/image.ptd"
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/out")" -le 8 ] && grep -q "stopped after 5 ranges" "$TMP/err"
+check "--max-ranges stops the walk with exit 2 and says why" $? "exit $rc" "$(cat "$TMP/err")"
+
 expect_error "--kernel-version that is no release" "$S4/image.ptd" --kernel-version six "$S4/image.ptd"
 
 # --- --walk ---------------------------------------------------------------------------

@@ -8,16 +8,16 @@ struct Actions {
     let platform: Platform
     let options: Options
 
-    func info() {
+    func info() throws {
         let out = TextOutput(fd: 1)
         InfoReport.write(image: image, platform: platform, out: out)
-        out.flush()
+        try done(out)
     }
 
     func walk(_ va: VirtualAddress) throws {
         let out = TextOutput(fd: 1)
         for line in try AddressWalk.explain(va, platform: platform, memory: image.memory) { out.write(line + "\n") }
-        out.flush()
+        try done(out)
     }
 
     func save(to path: String) throws {
@@ -25,11 +25,15 @@ struct Actions {
     }
 
     func print(_ dump: DumpOptions) throws {
-        try finish(PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: TextOutput(fd: 1)))
+        let out = TextOutput(fd: 1)
+        let report = PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: out)
+        try done(out)
+        try finish(report)
     }
 
-    func checkWX(json: Bool, window: WalkRange?) throws {
-        let (results, report) = PageTableDump.checkWX(platform: platform, memory: image.memory, window: window)
+    func checkWX(json: Bool, window: WalkRange?, maxRanges: Int) throws {
+        let (results, report) = PageTableDump.checkWX(platform: platform, memory: image.memory, window: window,
+                                                      maxRanges: maxRanges)
         let out = TextOutput(fd: 1)
         let symbols = Symbolizer(map: options.systemMap, kernelOffset: image.vmcoreinfo?.kernelOffset ?? 0)
         var failed = false
@@ -39,19 +43,32 @@ struct Actions {
             } else {
                 if let header = r.header { out.write(header + "\n") }
                 for line in r.checker.findingLines(symbolize: symbols.describe) { out.write(line + "\n") }
-                out.write(r.checker.verdict + "\n")
+                // A walk cut short has no verdict: finish says why and exits 2.
+                if report.rangeLimit == nil { out.write(r.checker.verdict + "\n") }
             }
             failed = failed || !r.checker.passed
         }
-        out.flush()
+        try done(out)
         try finish(report)
         if failed { throw ExitCode(1) }
     }
 
-    /// Names each unreadable table on stderr; exit 2 when there was any.
+    /// Flushes `out`; a failed write (a full disk, a closed pipe) ends the run with exit 2.
+    func done(_ out: TextOutput) throws {
+        out.flush()
+        if let why = out.writeErrorDescription {
+            printError("ptdump: \(file): cannot write the output: \(why)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// Names each unreadable table, or the range limit that stopped the walk, on stderr;
+    /// exit 2 when there was any.
     func finish(_ report: WalkReport) throws {
-        guard !report.problems.isEmpty else { return }
+        if let limit = report.rangeLimit {
+            printError("ptdump: \(file): stopped after \(limit) ranges: the tables map more distinct ranges than a kernel's do (shared tables fanned out?); pass --max-ranges N to allow more")
+        }
         for p in report.problems { printError("ptdump: \(file): \(p)") }
-        throw ExitCode(2)
+        if report.rangeLimit != nil || !report.problems.isEmpty { throw ExitCode(2) }
     }
 }

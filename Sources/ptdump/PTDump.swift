@@ -78,7 +78,11 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Kernel release whose text and layout to reproduce (e.g. 6.1), when the image does not say it (VMCOREINFO OSRELEASE).", valueName: "X.Y"))
     var kernelVersion: String?
 
+    @Option(help: ArgumentHelp("Stop with exit status 2 after N ranges (default \(PageTableDump.defaultMaxRanges)): bounds the work on hostile tables.", valueName: "N"))
+    var maxRanges: Int?
+
     func validate() throws {
+        if let m = maxRanges, m < 1 { throw ValidationError("--max-ranges must be at least 1") }
         let modes = [checkWx, info, walk != nil, save != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
@@ -93,14 +97,17 @@ struct PTDump: ParsableCommand {
             var window: WalkRange?
             if let r = range { window = try parseRange(r) }
             let action = Actions(file: file, image: image, platform: platform, options: options)
-            if info { return action.info() }
+            if info { return try action.info() }
             if let walk { return try action.walk(try virtual(walk, flag: "--walk")) }
             if let save { return try action.save(to: save) }
             if let f = format, !f.isJSON, f.name != "kernel", f.name != platform.architecture.textStyle.name {
                 throw ImageError.contradiction("--format \(f.name) is another architecture's text; this image is \(platform.arch.value) (use --format kernel or json)")
             }
-            if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window) }
-            try action.print(DumpOptions(json: format?.isJSON == true, physical: phys, window: window))
+            let limit = maxRanges ?? PageTableDump.defaultMaxRanges
+            if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, maxRanges: limit) }
+            var dump = DumpOptions(json: format?.isJSON == true, physical: phys, window: window)
+            dump.maxRanges = limit
+            try action.print(dump)
         } catch let e as ImageError {
             fail(file, e.description)
         }

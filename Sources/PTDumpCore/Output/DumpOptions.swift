@@ -6,6 +6,8 @@ public struct DumpOptions: Sendable {
     public var physical = false
     /// Walk only this window (`--range`).
     public var window: WalkRange?
+    /// Stop after this many ranges (`--max-ranges`).
+    public var maxRanges = PageTableDump.defaultMaxRanges
 
     public init(json: Bool = false, physical: Bool = false, window: WalkRange? = nil) {
         self.json = json

@@ -4,18 +4,30 @@ public enum PageTableDump {
     public static func run<A: Architecture, S: RangeSink>(
         arch: A, memory: any PhysicalMemory, root: PhysicalAddress, rootLevel: Int = 0, base: VirtualAddress = 0,
         ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, physical: Bool = false,
-        kasanShortcut: Bool = false, finalAddress: UInt64 = 0, sink: S, report: inout WalkReport
+        kasanShortcut: Bool = false, finalAddress: UInt64 = 0, maxRanges: Int = defaultMaxRanges,
+        sink: S, report: inout WalkReport
     ) -> S {
         var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical, kasanShortcut: kasanShortcut)
         var c = RangeCoalescer(markers: markers, advance: advance, sink: sink)
-        walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { c.feed($0) }
-        c.finish(at: finalAddress)
+        walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { (r: Run) -> Bool in
+            c.feed(r)
+            return c.rangeCount < maxRanges
+        }
+        if walker.stoppedEarly {
+            report.rangeLimit = maxRanges
+        } else {
+            c.finish(at: finalAddress)
+        }
         report.problems += walker.problems
         report.tablePages.formUnion(walker.tablePages)
         report.tablesRead += walker.tablesRead
         report.tableBytes = arch.tableBytes
         return c.sink
     }
+
+    /// Ranges a walk may produce before it stops (`--max-ranges`): far more than any kernel's
+    /// tables give, far fewer than a hostile fan-out of shared tables would.
+    public static let defaultMaxRanges = 2_000_000
 
     /// Prints `platform`'s tables to `out` as text (or JSON lines).
     public static func printText(platform: Platform, memory: any PhysicalMemory, out: TextOutput) -> WalkReport {
@@ -30,8 +42,9 @@ public enum PageTableDump {
     }
 
     /// Runs the W^X check over the main root and any extra check roots.
-    public static func checkWX(platform: Platform, memory: any PhysicalMemory, window: WalkRange? = nil) -> ([WXCheckResult], WalkReport) {
-        platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window))
+    public static func checkWX(platform: Platform, memory: any PhysicalMemory, window: WalkRange? = nil,
+                               maxRanges: Int = defaultMaxRanges) -> ([WXCheckResult], WalkReport) {
+        platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window, maxRanges: maxRanges))
     }
 }
 
@@ -47,7 +60,7 @@ private struct TextWalk: ArchitectureVisitor {
             PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                               ranges: l.ranges, markers: l.markers, advance: l.advance,
                               physical: options.physical, kasanShortcut: l.kasanShortcut,
-                              finalAddress: final, sink: sink, report: &report)
+                              finalAddress: final, maxRanges: options.maxRanges, sink: sink, report: &report)
         }
         if options.json {
             var s = go(JSONFormatter(out: out, arch: arch))
@@ -60,7 +73,7 @@ private struct TextWalk: ArchitectureVisitor {
 }
 
 private struct CheckWalk: ArchitectureVisitor {
-    let platform: Platform, memory: any PhysicalMemory, window: WalkRange?
+    let platform: Platform, memory: any PhysicalMemory, window: WalkRange?, maxRanges: Int
 
     func visit<A: Architecture>(_ arch: A) -> ([WXCheckResult], WalkReport) {
         var report = WalkReport()
@@ -73,7 +86,7 @@ private struct CheckWalk: ArchitectureVisitor {
             let c = PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                                       ranges: l.checkRanges, markers: l.checkMarkers, advance: l.advance,
                                       kasanShortcut: l.kasanShortcut, finalAddress: window.map { $0.last.rawValue &+ 1 } ?? 0,
-                                      sink: WXChecker(rule: rule), report: &report)
+                                      maxRanges: maxRanges, sink: WXChecker(rule: rule), report: &report)
             results.append(WXCheckResult(header: header, checker: c))
         }
         return (results, report)

@@ -30,19 +30,30 @@ public final class TextOutput {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// The first write error (`errno`), after which nothing more is written.
+    public private(set) var writeError: Int32?
+
     /// Hands everything buffered to the descriptor.
     public func flush() {
         guard let fd else { captured.append(contentsOf: buffer); buffer.removeAll(keepingCapacity: true); return }
         var off = 0
-        buffer.withUnsafeBytes { p in
-            while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n <= 0 { if errno == EINTR { continue }; break }
-                off += n
+        var failure: Int32?
+        if writeError == nil {
+            buffer.withUnsafeBytes { p in
+                while off < p.count, let base = p.baseAddress {
+                    let n = Glibc.write(fd, base + off, p.count - off)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { failure = n < 0 ? errno : EIO; return }
+                    off += n
+                }
             }
         }
+        if let failure { writeError = failure }
         buffer.removeAll(keepingCapacity: true)
     }
+
+    /// The write error as words, when there was one.
+    public var writeErrorDescription: String? { writeError.map { String(cString: strerror($0)) } }
 
     /// The captured text as a String (in-memory outputs).
     public var text: String { flush(); return String(decoding: captured, as: UTF8.self) }

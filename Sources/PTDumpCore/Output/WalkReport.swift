@@ -8,6 +8,8 @@ public struct WalkReport: Sendable {
     public var tablesRead = 0
     /// Bytes in the largest table of the architecture.
     public var tableBytes = 4096
+    /// Set when the walk stopped at this many ranges (`--max-ranges`) before its end.
+    public var rangeLimit: Int?
 
     public init() {}
 }

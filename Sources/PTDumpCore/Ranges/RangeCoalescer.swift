@@ -15,17 +15,25 @@ public struct RangeCoalescer<Sink: RangeSink> {
     private var effective: UInt64 = 0
     private var lines = 0
     private var physical: UInt64?
+    /// Ranges handed to the sink so far.
+    public private(set) var rangeCount = 0
 
-    /// `markers` ascending by start; the first one heads the output.
+    /// `markers` ascending by start; the first one heads the output (none: one unnamed heading).
     public init(markers: [AddressMarker], advance: MarkerAdvance, sink: Sink) {
-        self.markers = markers + [AddressMarker(UInt64.max, "")]
+        self.markers = markers.isEmpty ? [AddressMarker(0, "")] : markers
         self.starts = self.markers.map(\.start.rawValue)
         self.advance = advance
         self.sink = sink
     }
 
-    @inline(__always) private var nextMarkerStart: UInt64 {
-        marker + 1 < starts.count ? starts[marker + 1] : UInt64.max
+    /// Start of the next marker, nil after the last one.
+    @inline(__always) private var nextMarkerStart: UInt64? {
+        marker + 1 < starts.count ? starts[marker + 1] : nil
+    }
+
+    /// True when `addr` has reached the next marker.
+    @inline(__always) private func reachesNextMarker(_ addr: UInt64) -> Bool {
+        marker + 1 < starts.count && addr >= starts[marker + 1]
     }
 
     /// Notes every event of `run`.
@@ -36,8 +44,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
         var at = run.start
         // Only a marker can end a run inside `run`: jump to the first event at or past it.
         while true {
-            let m = nextMarkerStart
-            if m == UInt64.max || m > run.last { return }
+            guard let m = nextMarkerStart, m <= run.last else { return }
             var next: UInt64
             if m <= at {
                 next = at &+ stride
@@ -66,7 +73,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
             start = addr
             physical = newPhys
             sink.marker(markers[marker].name)
-        } else if newProt != prot || newEff != effective || newLevel != level || addr >= nextMarkerStart
+        } else if newProt != prot || newEff != effective || newLevel != level || reachesNextMarker(addr)
                     || newPhys != physical.map({ $0 &+ (addr &- start) }) {
             let cap = markers[marker].maxLines
             sink.range(CoalescedRange(start: VirtualAddress(start), end: VirtualAddress(addr), level: level, prot: prot,
@@ -74,7 +81,8 @@ public struct RangeCoalescer<Sink: RangeSink> {
                                       marker: markers[marker].name),
                        printed: cap == 0 || lines < cap)
             lines += 1
-            if addr >= nextMarkerStart {
+            rangeCount += 1
+            if reachesNextMarker(addr) {
                 if cap > 0 && lines > cap { sink.skipped(UInt64(lines - cap)) }
                 marker += 1
                 lines = 0
@@ -86,7 +94,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
             level = newLevel
             physical = newPhys
         }
-        if advance == .alsoAfterEveryNote && addr >= nextMarkerStart {
+        if advance == .alsoAfterEveryNote && reachesNextMarker(addr) {
             marker += 1
             sink.marker(markers[marker].name)
         }

@@ -59,6 +59,11 @@ protocol RunSink {
     /// Effective permissions of the last last-level entry walked (the kernel's
     /// `prot_levels[4]`); nil inside a summary until it walks one.
     var lastLeafEffective: UInt64? { get set }
+    /// A table that could not be read (VA relative to the sink's origin).
+    mutating func problem(_ p: WalkProblem)
+    /// True when the walk should stop feeding this sink: the consumer asked to stop, or a
+    /// summary grew past its bound.
+    var stopped: Bool { get }
 }
 
 extension RunSink {
@@ -72,22 +77,53 @@ extension RunSink {
     }
 }
 
-/// Collects runs, merging each into the previous one when it continues it.
+/// Collects runs, merging each into the previous one when it continues it; gives up (stops)
+/// past `limit` runs, so a summary never grows beyond a bound.
 struct RunBuilder: RunSink {
     var runs: [Run] = []
     var lastLeafEffective: UInt64?
+    var problems: [WalkProblem] = []
+    let limit: Int
+    private(set) var stopped = false
+
+    init(limit: Int) { self.limit = limit }
 
     @inline(__always) mutating func append(_ run: Run) {
         let r = resolved(run)
-        if let i = runs.indices.last, runs[i].continues(with: r) { runs[i].last = r.last } else { runs.append(r) }
+        if let i = runs.indices.last, runs[i].continues(with: r) { runs[i].last = r.last } else {
+            runs.append(r)
+            if runs.count > limit { stopped = true }
+        }
+    }
+
+    mutating func problem(_ p: WalkProblem) {
+        if let i = problems.firstIndex(where: { $0.tablePA == p.tablePA }) { problems[i].references += p.references } else {
+            problems.append(p)
+        }
     }
 }
 
-/// Hands runs straight on, stale values resolved: the walk's top level.
+/// Hands runs straight on, stale values resolved: the walk's top level, in absolute addresses.
 struct StreamSink: RunSink {
-    let emit: (Run) -> Void
+    /// Takes a run; returns false to stop the walk.
+    let emit: (Run) -> Bool
     /// The kernel's walk state starts zeroed.
     var lastLeafEffective: UInt64? = 0
+    private(set) var stopped = false
+    /// Unreadable tables, in the order met, one per table with its reference count.
+    private(set) var problems: [WalkProblem] = []
+    private var problemIndex: [PhysicalAddress: Int] = [:]
 
-    @inline(__always) mutating func append(_ r: Run) { emit(resolved(r)) }
+    init(emit: @escaping (Run) -> Bool) { self.emit = emit }
+
+    @inline(__always) mutating func append(_ r: Run) {
+        if !emit(resolved(r)) { stopped = true }
+    }
+
+    mutating func problem(_ p: WalkProblem) {
+        if let i = problemIndex[p.tablePA] { problems[i].references += p.references } else {
+            problemIndex[p.tablePA] = problems.count
+            problems.append(p)
+        }
+    }
 }

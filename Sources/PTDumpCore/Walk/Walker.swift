@@ -2,21 +2,33 @@
 /// entry is; the walker reports holes and leaves as `Run`s in address order, every VA of the
 /// walked ranges once. A fully covered table is summarized once per (table PA, level,
 /// inherited permissions) and replayed wherever it is referenced again, so work grows with
-/// distinct tables and hostile images (shared or self-referencing tables) stay bounded.
+/// distinct tables and hostile images (shared or self-referencing tables) stay bounded: a
+/// summary never holds more than `summaryRunLimit` runs, all summaries together at most
+/// `memoRunBudget`; past them the subtree is walked again where it is referenced, and the
+/// consumer bounds the output (`emit` returning false stops the walk).
 public struct Walker<A: Architecture> {
+    /// Runs one summary may hold before the subtree is streamed instead.
+    public static var summaryRunLimit: Int { 1 << 16 }
+    /// Runs all summaries together may hold.
+    public static var memoRunBudget: Int { 1 << 21 }
     public let arch: A
     /// Where the tables are read.
     public let tables: PageTables<A>
     private struct Key: Hashable { var pa: PhysicalAddress; var level: Int; var parent: UInt64 }
     /// A table's runs relative to its first address, and the effective permissions its last
     /// last-level entry leaves behind.
-    private struct Summary { var runs: [Run]; var lastLeafEffective: UInt64? }
+    private struct Summary { var runs: [Run]; var lastLeafEffective: UInt64?; var problems: [WalkProblem] }
     private var memo: [Key: Summary] = [:]
+    /// Tables whose summary outgrew its bound: walked where referenced.
+    private var unsummarized: Set<Key> = []
+    private var memoRuns = 0
     private struct ShadowKey: Hashable { var pa: PhysicalAddress; var level: Int }
     private var earlyShadow: [ShadowKey: UInt64?] = [:]
-    private var reported: Set<PhysicalAddress> = []
-    /// Tables that could not be read, in the order met.
+    /// Tables that could not be read, one per table in the order met, with absolute addresses
+    /// and how many entries pointed at each.
     public private(set) var problems: [WalkProblem] = []
+    /// True when the consumer stopped the walk before its end.
+    public private(set) var stoppedEarly = false
     /// Table pages read (each distinct summarized table once).
     public private(set) var tablesRead = 0
     /// Physical addresses of the table pages read, for `--save`.
@@ -40,31 +52,40 @@ public struct Walker<A: Architecture> {
 
     /// Walks `ranges` (ascending, non-overlapping) from the table at `root`, which sits at
     /// real level `level` (0 = the top), and hands every run to `emit` in address order.
+    /// `emit` returns false to stop the walk (`stoppedEarly` then says so).
     public mutating func walk(root: PhysicalAddress, level: Int = 0, base: VirtualAddress = 0, ranges: [WalkRange],
-                              emit: (Run) -> Void) {
+                              emit: (Run) -> Bool) {
         withoutActuallyEscaping(emit) { emit in
             var out = StreamSink(emit: emit)
             walk(root: root, level: level, base: base.rawValue, ranges: ranges, into: &out)
+            problems += out.problems
+            stoppedEarly = stoppedEarly || out.stopped
         }
+    }
+
+    /// `walk` for consumers that never stop it.
+    public mutating func walk(root: PhysicalAddress, level: Int = 0, base: VirtualAddress = 0, ranges: [WalkRange],
+                              emit: (Run) -> Void) {
+        walk(root: root, level: level, base: base, ranges: ranges) { (r: Run) -> Bool in emit(r); return true }
     }
 
     private mutating func walk(root: PhysicalAddress, level: Int, base: UInt64, ranges: [WalkRange], into out: inout StreamSink) {
         let span = arch.levels[level].tableSpan
-        for range in ranges {
+        for range in ranges where !out.stopped {
             let r = (first: range.first.rawValue, last: range.last.rawValue)
             guard level == 0, base == 0, span != 0 else {
-                visit(pa: root, li: level, base: base, first: r.first, last: r.last, parent: nil, into: &out)
+                visit(pa: root, li: level, base: base, first: r.first, last: r.last, parent: nil, from: nil, into: &out)
                 continue
             }
             // The top table covers the low half and, sign-extended, the high half; addresses
             // between them are not canonical and are not walked.
             var first = r.first
-            while first <= r.last {
+            while first <= r.last && !out.stopped {
                 let chunk = first & ~(span - 1)
                 let chunkLast = chunk &+ (span - 1)
                 let last = min(r.last, chunkLast)
                 if chunk == 0 || chunk == ~(span - 1) {
-                    visit(pa: root, li: 0, base: chunk, first: first, last: last, parent: nil, into: &out)
+                    visit(pa: root, li: 0, base: chunk, first: first, last: last, parent: nil, from: nil, into: &out)
                 } else if chunk < ~(span - 1) {
                     first = ~(span - 1)
                     continue
@@ -75,8 +96,10 @@ public struct Walker<A: Architecture> {
         }
     }
 
+    /// Walks entries `first...last` of the table at `pa` (real level `li`, mapping from
+    /// `base`); `from` is the entry that pointed here, for messages.
     private mutating func visit<S: RunSink>(pa: PhysicalAddress, li: Int, base: UInt64, first: UInt64, last: UInt64,
-                                            parent: UInt64?, into out: inout S) {
+                                            parent: UInt64?, from: (table: PhysicalAddress, index: Int)?, into out: inout S) {
         let L = arch.levels[li]
         let shift = UInt64(L.shift)
         let lo = Int(truncatingIfNeeded: (first &- base) >> shift)
@@ -86,10 +109,8 @@ public struct Walker<A: Architecture> {
         do {
             table = try tables.table(at: pa, level: li)
         } catch {
-            if reported.insert(pa).inserted {
-                problems.append(WalkProblem(tablePA: pa, level: L.kernelLevel, va: VirtualAddress(first),
-                                            levelName: arch.levelNames[L.kernelLevel], reason: error.description))
-            }
+            out.problem(WalkProblem(tablePA: pa, level: L.kernelLevel, va: VirtualAddress(first),
+                                    levelName: arch.levelNames[L.kernelLevel], reason: error.description, parent: from))
             let holeLevel = li > 0 ? arch.levels[li - 1].holeLevel : L.holeLevel
             out.append(Run(start: first, last: first, shift: li > 0 ? arch.levels[li - 1].shift : L.shift,
                            level: holeLevel, prot: 0, effective: 0))
@@ -99,6 +120,7 @@ public struct Walker<A: Architecture> {
         tablePages.insert(pa)
         let bottom = li == arch.levels.count - 1
         for i in lo...hi {
+            if out.stopped { return }
             let va = base &+ (UInt64(i) << shift)
             let e = table[i]
             switch arch.kind(of: e, level: li) {
@@ -122,27 +144,38 @@ public struct Walker<A: Architecture> {
                 }
                 let eff = arch.effective(e, parent: parent)
                 let entryLast = va &+ ((UInt64(1) << shift) &- 1)
-                if first <= va && entryLast <= last {
-                    let s = summary(pa: child, li: li + 1, parent: eff)
-                    for r in s.runs { out.append(r.shifted(by: va)) }
+                if first <= va && entryLast <= last, let s = summary(pa: child, li: li + 1, parent: eff, from: (pa, i)) {
+                    for p in s.problems { out.problem(p.shifted(by: va)) }
+                    for r in s.runs {
+                        out.append(r.shifted(by: va))
+                        if out.stopped { return }
+                    }
                     if let l = s.lastLeafEffective { out.lastLeafEffective = l }
                 } else {
                     visit(pa: child, li: li + 1, base: va, first: max(first, va), last: min(last, entryLast),
-                          parent: eff, into: &out)
+                          parent: eff, from: (pa, i), into: &out)
                 }
             }
         }
     }
 
-    /// Runs of the whole table at `pa` (real level `li`), relative to its first address.
-    private mutating func summary(pa: PhysicalAddress, li: Int, parent: UInt64) -> Summary {
+    /// Runs of the whole table at `pa` (real level `li`), relative to its first address; nil
+    /// when they would outgrow the bounds (the caller then walks the table in place).
+    private mutating func summary(pa: PhysicalAddress, li: Int, parent: UInt64,
+                                  from: (table: PhysicalAddress, index: Int)) -> Summary? {
         let key = Key(pa: pa, level: li, parent: parent)
         if let s = memo[key] { return s }
-        var b = RunBuilder()
+        if memoRuns >= Self.memoRunBudget || unsummarized.contains(key) { return nil }
+        var b = RunBuilder(limit: min(Self.summaryRunLimit, Self.memoRunBudget - memoRuns))
         let L = arch.levels[li]
         let lastVA = (UInt64(L.entries) << UInt64(L.shift)) &- 1
-        visit(pa: pa, li: li, base: 0, first: 0, last: lastVA, parent: parent, into: &b)
-        let s = Summary(runs: b.runs, lastLeafEffective: b.lastLeafEffective)
+        visit(pa: pa, li: li, base: 0, first: 0, last: lastVA, parent: parent, from: from, into: &b)
+        if b.stopped {
+            unsummarized.insert(key)
+            return nil
+        }
+        let s = Summary(runs: b.runs, lastLeafEffective: b.lastLeafEffective, problems: b.problems)
+        memoRuns += s.runs.count
         memo[key] = s
         return s
     }
