@@ -164,6 +164,18 @@ else
     skip "a full disk on stdout" "no writable /dev/full"
 fi
 
+mkfifo "$TMP/fifo"
+timeout 10 "$PTDUMP" "$TMP/fifo" >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "is a pipe or FIFO" "$TMP/err"
+check "a FIFO as the image is refused without blocking" $? "exit $rc" "$(cat "$TMP/err")"
+timeout 10 "$PTDUMP" --kernel-config "$TMP/fifo" "$S4/image.ptd" >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "FIFO with no writer" "$TMP/err"
+check "a FIFO with no writer as --kernel-config is an error, not a hang" $? "exit $rc" "$(cat "$TMP/err")"
+"$PTDUMP" --kernel-config <(sleep 5) "$S4/image.ptd" >"$TMP/out" 2>"$TMP/err" & pid=$!
+sleep 0.5; kill -BUS $pid 2>/dev/null; wait $pid; rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ] && grep -q "the file changed" "$TMP/err"
+check "SIGBUS (a file truncated under the mapping) is one line and exit 2" $? "exit $rc" "$(cat "$TMP/err")"
+
 run --max-ranges 5 "$S4/image.ptd"
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/out")" -le 8 ] && grep -q "stopped after 5 ranges" "$TMP/err"
 check "--max-ranges stops the walk with exit 2 and says why" $? "exit $rc" "$(cat "$TMP/err")"
@@ -267,6 +279,11 @@ if have readelf; then
     run --kernel-config "$TMP/raw.config" --arch x86_64 --root 0x181d000 --levels 4 --base 0x100000 "$TMP/raw-1m.bin"
     [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$S4/expected.txt"
     check "raw dump with --base" $? "exit $rc; $(head -n 1 "$TMP/err")"
+
+    # The configuration through a pipe, as <(zcat config.gz) gives it.
+    run --kernel-config <(cat "$TMP/raw.config") --arch x86_64 --root 0x181d000 --levels 4 "$TMP/raw.bin"
+    [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$S4/expected.txt"
+    check "--kernel-config can be a pipe" $? "exit $rc; $(head -n 1 "$TMP/err")"
 else
     skip "raw dump with --arch --root --levels prints the kernel's text" "no readelf"
     skip "raw dump with --base" "no readelf"

@@ -77,14 +77,37 @@ func parseRange(_ s: String) throws(ImageError) -> WalkRange {
     return WalkRange(first: VirtualAddress(a), last: VirtualAddress(b))
 }
 
-/// Reads a small text file given by a flag.
+/// Reads a small text file given by a flag: a regular file, or a pipe (`<(zcat config.gz)`).
+/// Opened without blocking, so a FIFO with no writer is an error, not a hang.
 func readText(_ path: String, flag: String) throws(ImageError) -> String {
-    let f: MappedFile
-    do { f = try MappedFile(path: path) } catch {
-        if case .empty = error { return "" }
-        throw ImageError.other("\(flag) \(path): \(error)")
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw .other("\(flag) \(path): \(String(cString: strerror(errno)))") }
+    if st.st_mode & S_IFMT == S_IFDIR { throw .other("\(flag) \(path): is a directory") }
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard fd >= 0 else { throw .other("\(flag) \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    var waited = false
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n > 0 {
+            bytes += chunk[0..<n]
+            if bytes.count > 64 << 20 { throw .other("\(flag) \(path): larger than 64 MiB, not a \(flag.dropFirst(2))") }
+        } else if n == 0 {
+            break
+        } else if errno == EAGAIN && !waited {
+            // A pipe whose writer has not written yet: wait for it now that it is known to exist.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+            waited = true
+        } else if errno != EINTR {
+            throw .other("\(flag) \(path): \(String(cString: strerror(errno)))")
+        }
     }
-    return String(decoding: UnsafeRawBufferPointer(start: f.base, count: f.count), as: UTF8.self)
+    if bytes.isEmpty {
+        throw .other("\(flag) \(path): empty\(st.st_mode & S_IFMT == S_IFIFO ? " (a FIFO with no writer?)" : "")")
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Prints `ptdump: FILE: why` on stderr and exits 2.

@@ -90,6 +90,7 @@ struct PTDump: ParsableCommand {
 
     mutating func run() throws {
         let file = self.file
+        SignalGuard.install(file: file)
         do {
             let options = try makeOptions()
             let image = try ImageLoader.load(path: file, options: options)

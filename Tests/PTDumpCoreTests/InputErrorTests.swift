@@ -23,6 +23,25 @@ import CLibElf
         return path
     }
 
+    @Test func aNoteRunningPastItsSegmentIsAnErrorNotASilentLoss() throws {
+        var b = x86Builder()
+        b.install(va: 0xffff_8880_0000_0000, level: 3, entry: X86Entry.page(0x1000))
+        // A CORE note whose descsz claims more than the segment holds, before the VMCOREINFO note.
+        var core = CompactImage.noteBytes(name: "CORE", type: 1, desc: [UInt8](repeating: 1, count: 16))
+        core[4] = 0xff; core[5] = 0xff; core[6] = 0
+        let notes = core + vmcoreinfoNote("NUMBER(pgtable_l5_enabled)=0\n")
+        let path = scratchPath("bad-note.elf")
+        try ElfWriter.write(path: path, machine: 62, type: 4, segments: [
+            ElfSegment(type: UInt32(PT_NOTE), data: notes),
+            ElfSegment(type: UInt32(PT_LOAD), vaddr: b.physicalBase, paddr: b.physicalBase, data: b.bytes, align: 4096)])
+        do {
+            _ = try ImageLoader.load(path: path)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("runs past the segment"))
+        }
+    }
+
     @Test func missingFile() {
         #expect(loadError("/nonexistent/dump.elf") == .cannotOpen("No such file or directory"))
     }

@@ -15,7 +15,18 @@ public final class MappedFile: @unchecked Sendable {
 
     /// Maps `path` read-only.
     public init(path: String) throws(ImageError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Looked at before opening: opening a FIFO with no writer would block forever.
+        var pre = stat()
+        if stat(path, &pre) == 0 {
+            switch pre.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw .cannotOpen("is a directory")
+            case S_IFIFO: throw .cannotOpen("is a pipe or FIFO, not a file: save the image to a file first")
+            case S_IFCHR, S_IFBLK: throw .cannotOpen("is a device, not a file: copy the image to a file first")
+            default: throw .cannotOpen("is not a regular file")
+            }
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()

@@ -118,10 +118,16 @@ public final class ElfFile {
                 var nhdr = GElf_Nhdr()
                 var nameOff = 0, descOff = 0
                 let next = gelf_getnote(data, offset, &nhdr, &nameOff, &descOff)
-                if next == 0 { break }
                 let nlen = max(0, Int(nhdr.n_namesz) - 1)
                 let dlen = Int(nhdr.n_descsz)
-                guard nameOff + nlen <= size, descOff + dlen <= size else { break }
+                guard next != 0, nameOff + nlen <= size, descOff + dlen <= size else {
+                    // Zero padding after the last note is harmless; anything else is a note that
+                    // runs past its segment, and the notes after it would be lost silently.
+                    if (offset..<size).contains(where: { base[$0] != 0 }) {
+                        throw .malformedELF("the note at byte \(offset) of the note segment at \(hex(off64)) runs past the segment's \(size) bytes (namesz \(nhdr.n_namesz), descsz \(nhdr.n_descsz))")
+                    }
+                    break
+                }
                 let name = UnsafeBufferPointer(start: base + nameOff, count: nlen)
                 let desc = Array(UnsafeBufferPointer(start: base + descOff, count: dlen))
                 result.append(ElfNote(name: String(decoding: name.prefix { $0 != 0 }, as: UTF8.self), type: nhdr.n_type, desc: desc))
