@@ -25,6 +25,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PTDumpCoreTests", dependencies: ["PTDumpCore"]),
+        // libFuzzer driver (make fuzz-libfuzzer); a plain build replays crashers.
+        .executableTarget(name: "ptdump-fuzz", dependencies: ["PTDumpCore"]),
         // Writes the synthetic images Benchmarks/bench.sh times.
         .executableTarget(name: "ptdump-synth", dependencies: ["PTDumpCore"], path: "Benchmarks/Synth"),
     ]

@@ -3,9 +3,8 @@ import CLibElf
 /// Reads ELF cores: QEMU `dump-guest-memory`, kdump `/proc/vmcore`, `makedumpfile -E`, and
 /// ptdump's own compact images (an ELF core with a `PTDUMP` note).
 public enum ElfCoreLoader {
-    /// Loads `path`, already known to start with the ELF magic.
-    public static func load(path: String, file: MappedFile) throws(ImageError) -> Image {
-        let elf = try ElfFile(path: path)
+    /// Loads `elf`, whose bytes `file` holds.
+    public static func load(elf: ElfFile, file: MappedFile) throws(ImageError) -> Image {
         guard elf.elfClass == Int32(ELFCLASS64) else { throw .unknownFormat("32-bit ELF is not supported") }
         if elf.type != 4 { return try ElfExecutableLoader.load(elf: elf, file: file) }
         let phdrs = try elf.programHeaders()

@@ -38,6 +38,7 @@ public struct ElfSymbol: Sendable, Equatable {
 /// A read-only ELF file opened through libelf. Not thread-safe (libelf handles are not).
 public final class ElfFile {
     private let fd: Int32
+    private let buffer: UnsafeMutableRawBufferPointer?
     private let elf: OpaquePointer
 
     /// ELF class (1 = 32-bit, 2 = 64-bit).
@@ -52,29 +53,52 @@ public final class ElfFile {
     }
 
     /// Opens `path` with libelf (which maps it; nothing is read whole).
-    public init(path: String) throws(ImageError) {
+    public convenience init(path: String) throws(ImageError) {
         guard elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE) else { throw .malformedELF("libelf: " + Self.libelfMessage()) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(String(cString: strerror(errno))) }
         guard let e = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
             let m = Self.libelfMessage(); close(fd); throw .malformedELF(m)
         }
-        guard elf_kind(e) == ELF_K_ELF else { elf_end(e); close(fd); throw .unknownFormat("not an ELF file") }
+        try self.init(elf: e, fd: fd, buffer: nil)
+    }
+
+    /// Parses a copy of `bytes` (tests, fuzzing).
+    public convenience init(copying bytes: [UInt8]) throws(ImageError) {
+        guard elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE) else { throw .malformedELF("libelf: " + Self.libelfMessage()) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        buffer.copyBytes(from: bytes)
+        guard let base = buffer.baseAddress, let e = elf_memory(base.assumingMemoryBound(to: CChar.self), bytes.count) else {
+            buffer.deallocate()
+            throw .malformedELF(Self.libelfMessage())
+        }
+        try self.init(elf: e, fd: -1, buffer: buffer)
+    }
+
+    private init(elf e: OpaquePointer, fd: Int32, buffer: UnsafeMutableRawBufferPointer?) throws(ImageError) {
+        func fail(_ error: ImageError) -> ImageError {
+            elf_end(e)
+            if fd >= 0 { close(fd) }
+            buffer?.deallocate()
+            return error
+        }
+        guard elf_kind(e) == ELF_K_ELF else { throw fail(.unknownFormat("not an ELF file")) }
         var ehdr = GElf_Ehdr()
-        guard gelf_getehdr(e, &ehdr) != nil else {
-            let m = Self.libelfMessage(); elf_end(e); close(fd); throw .malformedELF("ELF header: " + m)
-        }
-        guard ehdr.e_ident.5 == UInt8(ELFDATA2LSB) else {
-            elf_end(e); close(fd); throw .unknownFormat("big-endian ELF is not supported")
-        }
+        guard gelf_getehdr(e, &ehdr) != nil else { throw fail(.malformedELF("ELF header: " + Self.libelfMessage())) }
+        guard ehdr.e_ident.5 == UInt8(ELFDATA2LSB) else { throw fail(.unknownFormat("big-endian ELF is not supported")) }
         self.fd = fd
+        self.buffer = buffer
         self.elf = e
         self.elfClass = gelf_getclass(e)
         self.type = ehdr.e_type
         self.machine = ehdr.e_machine
     }
 
-    deinit { elf_end(elf); close(fd) }
+    deinit {
+        elf_end(elf)
+        if fd >= 0 { close(fd) }
+        buffer?.deallocate()
+    }
 
     /// The program headers (PN_XNUM handled by libelf).
     public func programHeaders() throws(ImageError) -> [ProgramHeader] {

@@ -1,0 +1,87 @@
+/// The inputs ptdump reads from untrusted sources, each as a function of bytes that must
+/// return (any error is fine) and never trap, hang or grow without bound. `ptdump-fuzz` hands
+/// them to libFuzzer; the tests replay every kept crasher (`tests/fuzz-regressions/`).
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// Any image file (ELF core, compact image, ELF executable), then every mode on it.
+    case image
+    /// A raw physical dump: the first 4 bytes choose the architecture and paging mode, the
+    /// rest is memory from physical 0 with the root at the first page.
+    case raw
+    /// VMCOREINFO note text, then the facts read from it.
+    case vmcoreinfo
+    /// A kernel `.config`, then every profile's configuration facts.
+    case config
+    /// A `System.map`, then symbol lookups.
+    case systemMap = "system-map"
+
+    /// Ranges any one walk may produce: keeps each input's work small.
+    static let maxRanges = 2_000
+
+    /// Runs one input.
+    public func run(_ bytes: [UInt8]) {
+        switch self {
+        case .image: Self.exercise(try? ImageLoader.load(bytes: bytes), options: Options())
+        case .raw: Self.raw(bytes)
+        case .vmcoreinfo:
+            guard let vi = try? VMCoreInfo(text: String(decoding: bytes, as: UTF8.self)),
+                  let memory = try? MappedMemory(file: MappedFile(bytes: [UInt8](repeating: 0, count: 8192)),
+                                                 segments: [MemorySegment(physicalStart: 0, size: 8192, fileOffset: 0, fileSize: 8192)])
+            else { return }
+            var image = Image(format: "fuzz", memory: memory)
+            image.vmcoreinfo = vi
+            for port in ArchitectureRegistry.ports {
+                image.arch = port.kind
+                Self.exercise(image, options: Options())
+            }
+        case .config:
+            let c = KernelConfig(text: String(decoding: bytes, as: UTF8.self))
+            for port in ArchitectureRegistry.ports {
+                for profile in port.profiles {
+                    for mode in port.builderModes {
+                        var t = FactTable()
+                        let ctx = LayoutContext(facts: t, levels: mode.levels, pageSize: Int(mode.pageSize), vaBits: mode.vaBits)
+                        profile.configFacts(&t, c, ctx)
+                        profile.derivedFacts(&t, ctx)
+                        _ = profile.layout(LayoutContext(facts: t, levels: mode.levels, pageSize: Int(mode.pageSize), vaBits: mode.vaBits))
+                    }
+                }
+            }
+        case .systemMap:
+            guard let map = try? SystemMap(text: String(decoding: bytes, as: UTF8.self)) else { return }
+            let s = Symbolizer(map: map, kernelOffset: UInt64(bytes.count) << 21)
+            for a: UInt64 in [0, 1 << 63, .max, 0xffff_ffff_8100_0000] { _ = s.describe(VirtualAddress(a)) }
+        }
+    }
+
+    /// A raw dump: byte 0 picks the architecture, byte 1 its builder mode, bytes 2–3 flags.
+    static func raw(_ bytes: [UInt8]) {
+        guard bytes.count > 4 else { return }
+        let ports = ArchitectureRegistry.ports
+        let port = ports[Int(bytes[0]) % ports.count]
+        let modes = port.builderModes
+        guard !modes.isEmpty else { return }
+        let mode = modes[Int(bytes[1]) % modes.count]
+        var o = (try? mode.encoder())?.pagingOptions ?? Options()
+        o.arch = port.kind
+        o.root = 0
+        if bytes[2] & 1 != 0 { o.kernelConfig = KernelConfig(text: "CONFIG_KASAN=y\nCONFIG_KASAN_GENERIC=y\nCONFIG_PAGE_TABLE_ISOLATION=y\n") }
+        exercise(try? ImageLoader.load(bytes: Array(bytes.dropFirst(4)), options: o), options: o)
+    }
+
+    /// Every mode on an image: resolution, text, JSON, --phys, W^X, --walk, --info, save note.
+    static func exercise(_ image: Image?, options: Options) {
+        guard let image, let p = try? PlatformResolver.resolve(image: image, options: options) else { return }
+        var d = DumpOptions(physical: true)
+        d.maxRanges = maxRanges
+        _ = PageTableDump.print(platform: p, memory: image.memory, options: d, out: TextOutput())
+        d = DumpOptions(json: true)
+        d.maxRanges = maxRanges
+        _ = PageTableDump.print(platform: p, memory: image.memory, options: d, out: TextOutput())
+        _ = PageTableDump.checkWX(platform: p, memory: image.memory, maxRanges: maxRanges)
+        for va: UInt64 in [0, 0xffff_8880_0000_0000, 0xffff_0000_0000_0000, .max & ~0xfff] {
+            _ = try? AddressWalk.explain(VirtualAddress(va), platform: p, memory: image.memory)
+        }
+        InfoReport.write(image: image, platform: p, out: TextOutput())
+        _ = ImageSaver.note(platform: p).text
+    }
+}
