@@ -2,7 +2,7 @@
 /// them but reports a damaged or missing one only as a failed decompression).
 extension KdumpFile {
     /// The part holding `pfn` and the offset of its page descriptor there.
-    func descriptorLocation(_ pfn: UInt64, parts: [KdumpPart], dumped: PageRuns) -> (KdumpPart, UInt64)? {
+    func descriptorLocation(_ pfn: UInt64) -> (KdumpPart, UInt64)? {
         guard let part = parts.last(where: { !$0.header.split || $0.header.startPFN <= pfn }) else { return nil }
         let h = part.header
         let rank = dumped.count(in: (h.split ? h.startPFN : 0)..<pfn)
@@ -13,8 +13,8 @@ extension KdumpFile {
     /// says what is wrong with it, or nil. libkdumpfile 0.5.1 trusts a compressed size up to
     /// 256 KiB and reads that much into a one-page buffer (a heap overflow on a damaged
     /// descriptor), and reports an unknown flag only as a wrong size.
-    func descriptorProblem(_ pfn: UInt64, parts: [KdumpPart], dumped: PageRuns) -> (problem: String?, descriptor: PageDescriptor?, part: KdumpPart?) {
-        guard let (part, at) = descriptorLocation(pfn, parts: parts, dumped: dumped) else {
+    func descriptorProblem(_ pfn: UInt64) -> (problem: String?, descriptor: PageDescriptor?, part: KdumpPart?) {
+        guard let (part, at) = descriptorLocation(pfn) else {
             return ("no file of the split set holds it", nil, nil)
         }
         let h = part.header
@@ -41,7 +41,7 @@ extension KdumpFile {
     /// Refuses a part whose page descriptors or last pages' data lie past its end: a copy cut
     /// short. (libkdumpfile reads such a file's missing bytes as zeros: the bitmap as "excluded",
     /// the data as a failed decompression.)
-    func checkLength(of part: KdumpPart, dumped: PageRuns) throws(ImageError) {
+    func checkLength(of part: KdumpPart) throws(ImageError) {
         let h = part.header
         let n = dumped.count(in: (h.split ? h.startPFN : 0)..<(h.split ? h.endPFN : UInt64.max))
         let (bytes, o1) = n.multipliedReportingOverflow(by: PageDescriptor.size.asU64)

@@ -37,10 +37,12 @@ public final class KdumpFile: @unchecked Sendable {
     /// Pages fetched (and decompressed) from the file so far; cache hits do not count.
     public var pagesRead: Int { state.withLock { $0.pagesRead } }
 
-    private let parts: [KdumpPart]
+    /// The files read, in frame order (empty split parts left out).
+    let parts: [KdumpPart]
     private let context: KdumpContext
     private let ram: PageRuns
-    private let dumped: PageRuns
+    /// The dumped frames (the second bitmaps), which also rank page descriptors.
+    let dumped: PageRuns
     private let pageShift: UInt64
     private let state: Mutex<ReadState>
 
@@ -116,7 +118,7 @@ public final class KdumpFile: @unchecked Sendable {
         formatDescription = (h.signature == "DISKDUMP" ? "diskdump" : "kdump-compressed")
             + " (" + words.joined(separator: ", ") + ")"
 
-        for p in parts where !p.header.isIncomplete { try checkLength(of: p, dumped: dumped) }
+        for p in parts where !p.header.isIncomplete { try checkLength(of: p) }
     }
 
     /// `count` bytes of physical memory from `pa`, which may cross pages.
@@ -143,7 +145,7 @@ public final class KdumpFile: @unchecked Sendable {
         }
         return try state.withLock { (s: inout ReadState) throws(KdumpReadError) -> [UInt8] in
             if let p = s.cache.page(pfn) { return p }
-            let check = descriptorProblem(pfn, parts: parts, dumped: dumped)
+            let check = descriptorProblem(pfn)
             if let problem = check.problem { throw .corrupt(firstByte, problem) }
             var buffer = [UInt8](repeating: 0, count: pageSize)
             if let failure = context.readPage(pfn << pageShift, into: &buffer) {
