@@ -16,7 +16,13 @@ let package = Package(
             pkgConfig: "libelf",
             providers: [.apt(["libelf-dev"])]
         ),
-        .target(name: "PTDumpCore", dependencies: ["CLibElf"]),
+        // makedumpfile's kdump-compressed dumps (zlib, lzo, snappy, zstd; split sets), read page by page.
+        .systemLibrary(
+            name: "CLibKdumpFile",
+            pkgConfig: "libkdumpfile",
+            providers: [.apt(["libkdumpfile-dev"])]
+        ),
+        .target(name: "PTDumpCore", dependencies: ["CLibElf", "CLibKdumpFile"]),
         .executableTarget(
             name: "ptdump",
             dependencies: [
