@@ -182,6 +182,33 @@ check "--max-ranges stops the walk with exit 2 and says why" $? "exit $rc" "$(ca
 
 expect_error "--kernel-version that is no release" "$S4/image.ptd" --kernel-version six "$S4/image.ptd"
 
+# --- kdump-compressed dumps ----------------------------------------------------------
+K=samples/kdump/x86_64-4level.c-d31
+run --check-wx "$K.kdump"
+[ "$rc" -eq 0 ] && [ "$(tail -n 1 "$TMP/out")" = "$(tail -n 1 "$S4/wx.txt")" ]
+check "--check-wx on a kdump-compressed dump gives the kernel's verdict" $? "exit $rc" "$(tail -n 1 "$TMP/out")"
+run "$K.kdump"; cp "$TMP/out" "$TMP/kdump.txt"
+run "$K.split2" "$K.split3" "$K.split1"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$TMP/kdump.txt"
+check "the parts of a split dump, in any order, print as the whole one" $? "exit $rc"
+"$PTDUMP" - < "$K.flat" >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$TMP/kdump.txt"
+check "a flattened dump from standard input prints as the file" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+expect_error "a split dump with a part missing" "$K.split1" "$K.split1" "$K.split3"
+run --info "$K.kdump"
+grep -q "^format *kdump-compressed (makedumpfile header version 6, zlib, dump level 31)" "$TMP/out" \
+    && grep -q "excluded; [0-9]* pages read" "$TMP/out"
+check "--info names the kdump format, compression, dump level and pages read" $? "$(head -n 2 "$TMP/out")"
+run --save "$TMP/from-kdump.ptd" "$K.kdump"
+run "$TMP/from-kdump.ptd"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$TMP/kdump.txt"
+check "--save turns a kdump-compressed dump into a compact image that prints the same" $? "exit $rc"
+if [ -f ../shared/oracle/x86_64-4level/page_tables_kernel.txt ]; then
+    run --kernel-config ../shared/oracle/x86_64-4level/config.txt "${K%.c-d31}.l-d31.kdump"
+    cmp -s "$TMP/out" ../shared/oracle/x86_64-4level/page_tables_kernel.txt
+    check "an lzo kdump dump of a real kernel prints the kernel's own text" $? "exit $rc"
+fi
+
 # --- --walk ---------------------------------------------------------------------------
 
 run --walk 0xffffffff81000000 "$S4/image.ptd"

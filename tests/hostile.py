@@ -221,6 +221,16 @@ def cases():
     x.replace_note_text("VMCOREINFO", "NUMBER(phys_base)=", "NUMBER(phys_bas)=x")
     add("x86_64-4level-vmcoreinfo-malformed-number", x)
 
+    with open(os.path.join(SAMPLES, "kdump", "x86_64-4level.c-d31.kdump"), "rb") as f:
+        kd = f.read()
+    add("kdump-truncated-half", kd[:len(kd) // 2])
+    add("kdump-truncated-in-header", kd[:4096])
+    k = bytearray(kd)
+    struct.pack_into("<i", k, 8, 99)                                  # header version 99
+    add("kdump-header-version-99", k)
+    k = bytearray(kd)
+    k[len(kd) - 70000:len(kd) - 60000] = bytes(10000)                 # zeroed compressed pages
+    add("kdump-corrupt-pages", k, allowed={0, 2})                     # only data pages: may not matter
     add("empty-file", b"")
     add("garbage", bytes(range(256)) * 64)
     add("elf-magic-only", b"\x7fELF")

@@ -49,6 +49,9 @@ struct Actions {
             failed = failed || !r.checker.passed
         }
         try done(out)
+        if !report.problems.isEmpty {
+            printError("ptdump: \(file): the W^X verdict is incomplete: \(report.problems.count) page table\(report.problems.count == 1 ? "" : "s") could not be read")
+        }
         try finish(report)
         if failed { throw ExitCode(1) }
     }

@@ -18,8 +18,10 @@ struct PTDump: ParsableCommand {
             """,
         version: "0.1.0")
 
-    @Argument(help: "The image: an ELF memory dump, a ptdump compact image, an ELF executable or a raw physical dump.")
-    var file: String
+    @Argument(help: ArgumentHelp("The image: an ELF or kdump-compressed memory dump (every part of a split one; - for standard input), a ptdump compact image, an ELF executable or a raw physical dump.", valueName: "FILE"))
+    var files: [String]
+
+    var file: String { files.first ?? "-" }
 
     @Flag(help: "Check for W+X mappings as CONFIG_DEBUG_WX does; exit 1 when any exist.")
     var checkWx = false
@@ -82,6 +84,7 @@ struct PTDump: ParsableCommand {
     var maxRanges: Int?
 
     func validate() throws {
+        if files.isEmpty { throw ValidationError("no image given") }
         if let m = maxRanges, m < 1 { throw ValidationError("--max-ranges must be at least 1") }
         let modes = [checkWx, info, walk != nil, save != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
@@ -93,7 +96,7 @@ struct PTDump: ParsableCommand {
         SignalGuard.install(file: file)
         do {
             let options = try makeOptions()
-            let image = try ImageLoader.load(path: file, options: options)
+            let image = try ImageLoader.load(path: file, otherParts: Array(files.dropFirst()), options: options)
             let platform = try PlatformResolver.resolve(image: image, options: options)
             var window: WalkRange?
             if let r = range { window = try parseRange(r) }

@@ -4,8 +4,10 @@ public struct Image: Sendable {
     public var format: String
     /// Physical memory.
     public var memory: any PhysicalMemory
-    /// Architecture from the ELF header, when there is one.
+    /// Architecture from the file's header, when it has one.
     public var arch: ArchKind?
+    /// Which header said the architecture (`--info`).
+    public var archSource = FactSource.elfHeader("e_machine")
     /// The kernel's VMCOREINFO note.
     public var vmcoreinfo: VMCoreInfo?
     /// Per-CPU notes (`QEMU` CPU state, `CORE` NT_PRSTATUS), in file order; each

@@ -15,6 +15,9 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
     case overlappingSegments(UInt64, UInt64)
     /// A physical address that no segment holds.
     case outsideMemory(UInt64, Int)
+    /// Bytes the image's memory covers but the file does not hold (a filtered or damaged
+    /// dump): the reason is the reader's, naming the address.
+    case notInDump(UInt64, String)
     /// A VMCOREINFO line that does not parse.
     case malformedVMCoreInfo(String)
     /// A compact-image note that does not parse.
@@ -40,6 +43,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "PT_LOAD segments overlap in physical memory (at \(hex(a)) and \(hex(b)))"
         case let .outsideMemory(pa, len):
             return "physical address \(hex(pa)) (+\(len) bytes) is outside the image's memory"
+        case .notInDump(_, let why): return why
         case .malformedVMCoreInfo(let line): return "malformed VMCOREINFO: \(line)"
         case .malformedImageNote(let line): return "malformed PTDUMP note: \(line)"
         case .missingFact(let what): return what

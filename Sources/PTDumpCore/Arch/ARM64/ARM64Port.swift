@@ -74,7 +74,7 @@ public enum ARM64Port: ArchitecturePort {
         profile.value.derivedFacts(&t, context(t))
         let layout = profile.value.layout(context(t))
 
-        let archSource: FactSource = image.arch != nil ? .elfHeader("e_machine") : image.noteValue("arch") != nil ? .imageNote("arch") : .flag("--arch")
+        let archSource: FactSource = image.arch != nil ? image.archSource : image.noteValue("arch") != nil ? .imageNote("arch") : .flag("--arch")
         return Platform(arch: Fact(kind, archSource), paging: .arm64(arch), root: root,
                         levels: Fact(arch.levelCount, FactSource("derived: CONFIG_PGTABLE_LEVELS = (VA_BITS - 4) / (PAGE_SHIFT - 3)")),
                         pageSize: pageSize, vaBits: vaBits, layout: layout, profile: profile)

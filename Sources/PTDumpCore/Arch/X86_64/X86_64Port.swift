@@ -92,7 +92,7 @@ public enum X86_64Port: ArchitecturePort {
         profile.value.derivedFacts(&t, context)
         let layout = profile.value.layout(LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48))
 
-        var platform = Platform(arch: Fact(kind, image.arch != nil ? .elfHeader("e_machine") : .flag("--arch")),
+        var platform = Platform(arch: Fact(kind, image.arch != nil ? image.archSource : .flag("--arch")),
                                 paging: .x86_64(arch), root: root, levels: lv,
                                 pageSize: Fact(4096, .defaultValue("x86_64")),
                                 vaBits: Fact(fiveLevel ? 57 : 48, .defaultValue("from the level count")),
