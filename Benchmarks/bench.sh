@@ -10,7 +10,7 @@
 # wall time, the peak resident set size (GNU time's "Maximum resident set size") and the
 # number of output lines. Nothing is asserted: the numbers are for reading.
 #
-# With no DUMP arguments it also times synthetic compact images written by ptdump-synth
+# With no DUMP arguments it also times the kdump-compressed samples (samples/kdump) and synthetic compact images written by ptdump-synth
 # (Benchmarks/Synth): a KASAN-style arm64 image whose 32 TiB shadow reuses one PUD/PMD/PTE
 # table, and page-granular linear maps (arm64 4 GiB, x86_64 SYNTH_GIB GiB, default 16).
 #
@@ -67,6 +67,10 @@ if [ ${#dumps[@]} -eq 0 ]; then
         [ -f "$CACHE/synth/linear-x86-${gib}g.ptd" ] || "$synth" linear-x86 "$gib" "$CACHE/synth/linear-x86-${gib}g.ptd" >&2
         dumps+=("$CACHE/synth/kasan-arm64.ptd" "$CACHE/synth/linear-arm64-4g.ptd" "$CACHE/synth/linear-x86-${gib}g.ptd")
     fi
+    # The kdump-compressed forms of two of the oracle dumps (samples/kdump), to set beside them.
+    shopt -s nullglob
+    dumps+=("$PWD"/samples/kdump/*.kdump "$PWD"/samples/kdump/*.flat)
+    shopt -u nullglob
 fi
 
 TMP=$(mktemp -d)
