@@ -21,6 +21,11 @@ public struct TablePage {
         self.init(base: UnsafeRawPointer(buffer.pointer), entries: entries, byteOrder: byteOrder, owner: buffer)
     }
 
+    /// The page's raw bytes, valid inside `body` (zero-copy where the memory is mapped).
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(owner) { try body(UnsafeRawBufferPointer(start: base, count: entries &* 8)) }
+    }
+
     /// Entry `i` (0 ..< entries).
     @inline(__always)
     public subscript(i: Int) -> UInt64 {

@@ -47,7 +47,7 @@ public final class KdumpFile: @unchecked Sendable {
     private let state: Mutex<ReadState>
 
     private struct ReadState: Sendable {
-        var cache = PageCache(capacity: 64)
+        var cache = PageCache(capacity: 1024)
         var pagesRead = 0
     }
 

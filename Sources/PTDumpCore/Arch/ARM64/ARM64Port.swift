@@ -66,6 +66,9 @@ public enum ARM64Port: ArchitecturePort {
         if let size = vi?.value("SIZE(page)").flatMap({ Int($0) }), size > 1, size <= 1 << 12 {
             t.offer(.structPageShift, UInt64(Int.bitWidth - (size - 1).leadingZeroBitCount), .vmcoreinfo("SIZE(page), rounded up to a power of 2"))
         }
+        if o.kernelConfig == nil && t[.fixmapPages] == nil {
+            offerKernelMarkers(&t, image: image, tables: tables, root: root.value, pageSize: UInt64(pageSize.value))
+        }
         let context = { (t: FactTable) in LayoutContext(facts: t, levels: arch.levelCount, pageSize: pageSize.value, vaBits: va) }
         profile.value.configFacts(&t, o.kernelConfig, context(t))
         if t[.kasan] == nil {
@@ -78,6 +81,35 @@ public enum ARM64Port: ArchitecturePort {
         return Platform(arch: Fact(kind, archSource), paging: .arm64(arch), root: root,
                         levels: Fact(arch.levelCount, FactSource("derived: CONFIG_PGTABLE_LEVELS = (VA_BITS - 4) / (PAGE_SHIFT - 3)")),
                         pageSize: pageSize, vaBits: vaBits, layout: layout, profile: profile)
+    }
+
+    /// The facts the kernel's own `address_markers[]` gives, when the dump holds it: KASAN and
+    /// its shadow, the module, vmalloc and vmemmap bounds, the fixmap size.
+    static func offerKernelMarkers(_ t: inout FactTable, image: Image, tables: PageTables<ARM64>, root: PhysicalAddress,
+                                   pageSize: UInt64) {
+        guard let stext = image.vmcoreinfo?.symbol("_stext"),
+              let m = KernelMarkerTable.find(tables: tables, root: root, from: VirtualAddress(stext), span: 64 << 20,
+                                             vmcoreinfo: image.vmcoreinfo, shape: .init(anchor: "Linear Mapping start", entrySize: 16)) else { return }
+        let src = FactSource.memory("the kernel's address_markers[] at \(hex(m.address))")
+        if let s = m.start(of: "Kasan shadow start"), let e = m.start(of: "Kasan shadow end") {
+            // The shadow's size tells generic (1/8 of the VA space) from software tags (1/16).
+            let vaBits = UInt64(tables.arch.vaBitsConfigured)
+            let mode: KasanMode = e &- s == UInt64(1) << (vaBits - 4) ? .softwareTags : .generic
+            t.offer(.kasan, mode.rawValue, src)
+            t.offer(.kasanShadowStart, s, src)
+            t.offer(.kasanShadowEnd, e, src)
+        } else {
+            t.offer(.kasan, KasanMode.off.rawValue, src)
+        }
+        t.offer(.modulesVaddr, m.start(of: "Modules start"), src)
+        t.offer(.modulesEnd, m.start(of: "Modules end"), src)
+        t.offer(.vmallocStart, m.start(of: "vmalloc() area"), src)
+        t.offer(.vmallocEnd, m.start(of: "vmalloc() end"), src)
+        t.offer(.vmemmapStart, m.start(of: "vmemmap start"), src)
+        t.offer(.vmemmapEnd, m.start(of: "vmemmap end"), src)
+        if let fs = m.start(of: "Fixmap start"), let fe = m.start(of: "Fixmap end"), fe > fs {
+            t.offer(.fixmapPages, (fe - fs) / pageSize, src)
+        }
     }
 
     /// `--page-size`, the note, VMCOREINFO `PAGESIZE`; a flag that VMCOREINFO contradicts is an error.

@@ -83,6 +83,9 @@ public enum X86_64Port: ArchitecturePort {
         if let size = vi?.number("KERNEL_IMAGE_SIZE") {
             t.offer(.kernelImageSize, UInt64(bitPattern: size), .vmcoreinfo("NUMBER(KERNEL_IMAGE_SIZE)"))
         }
+        if o.kernelConfig == nil && t[.ldtRemap] == nil {
+            offerKernelMarkers(&t, image: image, tables: tables, root: root.value, fiveLevel: fiveLevel)
+        }
         resolveBases(&t, image: image, options: o, tables: tables, root: root.value)
         if o.kernelConfig == nil, detectKASAN(tables: tables, root: root.value) {
             t.offer(.kasan, KasanMode.generic.rawValue, .inferred("the default KASAN shadow maps one read-only page twice, 1 TiB apart"))
@@ -101,6 +104,31 @@ public enum X86_64Port: ArchitecturePort {
             platform.extraCheckRoots.append(Fact(user, .inferred("PTI user PGD at root + 4K")))
         }
         return platform
+    }
+
+    /// The facts the kernel's own `address_markers[]` gives, when the dump holds it: which
+    /// optional markers exist, the bases KASLR chose, the fixmap and module starts.
+    static func offerKernelMarkers(_ t: inout FactTable, image: Image, tables: PageTables<X86_64>, root: PhysicalAddress,
+                                   fiveLevel: Bool) {
+        let stext = image.vmcoreinfo?.symbol("_stext") ?? (startKernelMap + (16 << 20))
+        guard let m = KernelMarkerTable.find(tables: tables, root: root, from: VirtualAddress(stext), span: 64 << 20,
+                                             vmcoreinfo: image.vmcoreinfo, shape: .init(anchor: "Low Kernel Mapping", entrySize: 24)) else { return }
+        let src = FactSource.memory("the kernel's address_markers[] at \(hex(m.address))")
+        t.offer(.ldtRemap, m.has("LDT remap") ? 1 : 0, src)
+        t.offer(.espfix, m.has("ESPfix Area") ? 1 : 0, src)
+        t.offer(.efi, m.has("EFI Runtime Services") ? 1 : 0, src)
+        t.offer(.pageOffsetBase, m.start(of: "Low Kernel Mapping"), src)
+        t.offer(.vmallocBase, m.start(of: "vmalloc() Area"), src)
+        t.offer(.vmemmapBase, m.start(of: "Vmemmap"), src)
+        if let modules = m.start(of: "Modules"), modules > startKernelMap { t.offer(.kernelImageSize, modules - startKernelMap, src) }
+        if let fixmap = m.start(of: "Fixmap Area"), fixmap < fixmapTop { t.offer(.fixmapPages, (fixmapTop - fixmap) / 4096, src) }
+        if let shadow = m.start(of: "KASAN shadow") {
+            t.offer(.kasan, KasanMode.generic.rawValue, src)
+            let vshift: UInt64 = fiveLevel ? 56 : 47
+            t.offer(.kasanShadowOffset, shadow &- ((UInt64.max << vshift) >> 3), src)
+        } else {
+            t.offer(.kasan, KasanMode.off.rawValue, src)
+        }
     }
 
     /// page_offset_base, vmalloc_base, vmemmap_base: read through `--system-map`, else inferred
