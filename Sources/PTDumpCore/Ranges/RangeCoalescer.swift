@@ -15,12 +15,17 @@ public struct RangeCoalescer<Sink: RangeSink> {
     private var effective: UInt64 = 0
     private var lines = 0
     private var physical: UInt64?
+    private let breaksOnPhysical: Bool
 
-    /// `markers` ascending by start; the first one heads the output.
-    public init(markers: [AddressMarker], advance: MarkerAdvance, sink: Sink) {
+    /// `markers` ascending by start; the first one heads the output (its own start is never
+    /// compared, as in the kernels). With `breaksOnPhysical` false, a range keeps the physical
+    /// address of its first event without ending where physical contiguity ends (the kernel
+    /// text's PA column).
+    public init(markers: [AddressMarker], advance: MarkerAdvance, breaksOnPhysical: Bool = true, sink: Sink) {
         self.markers = markers + [AddressMarker(UInt64.max, "")]
         self.starts = self.markers.map(\.start.rawValue)
         self.advance = advance
+        self.breaksOnPhysical = breaksOnPhysical
         self.sink = sink
     }
 
@@ -67,7 +72,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
             physical = newPhys
             sink.marker(markers[marker].name)
         } else if newProt != prot || newEff != effective || newLevel != level || addr >= nextMarkerStart
-                    || newPhys != physical.map({ $0 &+ (addr &- start) }) {
+                    || (breaksOnPhysical && newPhys != physical.map({ $0 &+ (addr &- start) })) {
             let cap = markers[marker].maxLines
             sink.range(CoalescedRange(start: VirtualAddress(start), end: VirtualAddress(addr), level: level, prot: prot,
                                       effective: effective, physical: physical.map { PhysicalAddress($0) },
@@ -79,6 +84,11 @@ public struct RangeCoalescer<Sink: RangeSink> {
                 marker += 1
                 lines = 0
                 sink.marker(markers[marker].name)
+                // Further markers the address has also reached (the sentinel is never passed).
+                while advance == .allPassedOnFlush && addr >= nextMarkerStart && marker + 2 < starts.count {
+                    marker += 1
+                    sink.marker(markers[marker].name)
+                }
             }
             start = addr
             prot = newProt
