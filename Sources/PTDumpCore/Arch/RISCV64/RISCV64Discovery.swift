@@ -72,13 +72,15 @@ enum RISCV64Discovery {
     /// `struct kernel_mapping kernel_map` (`arch/riscv/include/asm/page.h`): seven words,
     /// `page_offset, virt_addr, phys_addr, size, va_pa_offset, va_kernel_pa_offset,
     /// va_kernel_xip_pa_offset`. Searched 8-aligned in the kernel image `[phys, phys + extent)`
-    /// for its first three words, the two offsets checked; every hit must agree on `size`.
+    /// (at most its first 128 MiB: kernel images are far smaller) for its first three words,
+    /// the two offsets checked; every hit must agree on `size`.
     static func kernelMap(_ memory: any PhysicalMemory, pageOffset: UInt64, phys: UInt64, extent: UInt64)
         -> (pa: UInt64, size: UInt64)? {
         let virt = RISCV64Formulas.kernelLinkAddress
         var hits: [(UInt64, UInt64)] = []
         var pa = phys
-        while pa < phys &+ extent {
+        let (end, o) = phys.addingReportingOverflow(min(extent, 128 << 20))
+        while pa < (o ? UInt64.max : end) {
             let chunk = (try? memory.read(PhysicalAddress(pa), length: 4096 + 48)) ?? (try? memory.read(PhysicalAddress(pa), length: 4096))
             guard let bytes = chunk else { pa &+= 4096; continue }
             func word(_ o: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) } }
