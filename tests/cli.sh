@@ -24,6 +24,7 @@ S4=samples/x86_64-4level
 S5=samples/x86_64-5level
 SRO=samples/x86_64-rodata-off
 ARM64_SAMPLES=(samples/arm64-*)
+SRV=samples/riscv64-sv39
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -207,6 +208,50 @@ if [ -f ../shared/oracle/x86_64-4level/page_tables_kernel.txt ]; then
     run "${K%.c-d31}.l-d31.kdump"
     cmp -s "$TMP/out" ../shared/oracle/x86_64-4level/page_tables_kernel.txt
     check "an lzo kdump dump of a real kernel prints the kernel's own text with no flags" $? "exit $rc"
+fi
+
+# --- riscv64 --------------------------------------------------------------------------
+
+run "$SRV/image.ptd"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SRV/expected.txt"
+check "$SRV prints the kernel's text" $? "exit $rc; $(diff "$SRV/expected.txt" "$TMP/out" | wc -l) diff lines"
+
+run --check-wx "$SRV/image.ptd"
+[ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$(cat "$SRV/wx.txt")" ]
+check "--check-wx on $SRV prints only the kernel's verdict" $? "exit $rc" "got: $(tail -n 1 "$TMP/out")"
+
+run --format riscv64 "$SRV/image.ptd"
+cmp -s "$TMP/out" "$SRV/expected.txt"
+check "--format riscv64 on a riscv64 image is its text" $? "exit $rc"
+expect_error "--format riscv64 on an x86_64 image" "$S4/image.ptd" --format riscv64 "$S4/image.ptd"
+
+run --info "$SRV/image.ptd"
+grep -q '^vmcoreinfo *89 keys, OSRELEASE=6.1.192  \[ELF note VMCOREINFO\]' "$TMP/out" && grep -q '^levels *3 ' "$TMP/out"
+check "--info on $SRV says where VMCOREINFO came from and the mode" $? "$(grep -E '^(vmcoreinfo|levels)' "$TMP/out")"
+
+run --walk 0xffffffff80000000 "$SRV/image.ptd"
+[ "$rc" -eq 0 ] && [ "$(tail -n 1 "$TMP/out")" = "  => 0x0000000080200000  2M PMD mapping, read-only, exec, no-user-exec" ]
+check "--walk on riscv64 agrees with the text's PA column" $? "exit $rc" "$(tail -n 1 "$TMP/out")"
+
+head -c 65536 /dev/zero >"$TMP/rv-zeros.bin"
+run --arch riscv64 --root 0 "$TMP/rv-zeros.bin"
+[ "$rc" -eq 2 ] && [[ "$(head -n 1 "$TMP/err")" == *"--levels 3|4|5"* ]]
+check "raw riscv64 dump without --levels names it" $? "exit $rc (want 2)" "stderr: $(head -n 1 "$TMP/err")"
+
+# The sample's PT_LOADs at their p_paddr: a flat dump that needs --arch, --root and --levels.
+if have readelf; then
+    : >"$TMP/rv-raw.bin"
+    readelf -lW "$SRV/image.ptd" | awk '$1 == "LOAD" { print $2, $4, $5 }' |
+        while read -r off pa size; do
+            dd if="$SRV/image.ptd" of="$TMP/rv-raw.bin" bs=4096 skip=$((off / 4096)) seek=$((pa / 4096)) \
+                count=$((size / 4096)) conv=notrunc,sparse status=none
+        done
+    run --arch riscv64 --root 0x80c99000 --levels 3 "$TMP/rv-raw.bin"
+    [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SRV/expected.txt"
+    check "raw riscv64 dump with --arch --root --levels prints the kernel's text" $? \
+        "exit $rc; $(diff "$SRV/expected.txt" "$TMP/out" | wc -l) diff lines" "$(head -n 1 "$TMP/err")"
+else
+    skip "raw riscv64 dump with --arch --root --levels prints the kernel's text" "no readelf"
 fi
 
 # --- --walk ---------------------------------------------------------------------------

@@ -77,6 +77,12 @@ func parseRange(_ s: String) throws(ImageError) -> WalkRange {
     return WalkRange(first: VirtualAddress(a), last: VirtualAddress(b))
 }
 
+/// `a`, `a and b`, `a, b and c`.
+func spokenList(_ items: [String], _ conjunction: String) -> String {
+    guard items.count > 1, let last = items.last else { return items.first ?? "" }
+    return items.dropLast().joined(separator: ", ") + " \(conjunction) " + last
+}
+
 /// Reads a small text file given by a flag: a regular file, or a pipe (`<(zcat config.gz)`).
 /// Opened without blocking, so a FIFO with no writer is an error, not a hang.
 func readText(_ path: String, flag: String) throws(ImageError) -> String {

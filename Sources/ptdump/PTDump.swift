@@ -13,7 +13,7 @@ struct PTDump: ParsableCommand {
         discussion: """
             Reads ELF memory dumps (QEMU dump-guest-memory, kdump /proc/vmcore, makedumpfile -E), ptdump \
             compact images, ELF executables with built-in tables (firmware, vmlinux) and raw physical \
-            dumps, for \(ArchitectureRegistry.names.joined(separator: " and ")). Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
+            dumps, for \(spokenList(ArchitectureRegistry.names, "and")). Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
             error or unusable input.
             """,
         version: "0.1.0")
@@ -50,7 +50,7 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("System.map of the dumped kernel: KASLR bases are read through it; W+X findings get symbols.", valueName: "FILE"))
     var systemMap: String?
 
-    @Option(help: ArgumentHelp("Architecture, for inputs that do not say it (raw dumps): \(ArchitectureRegistry.names.joined(separator: " or ")).", valueName: "ARCH"))
+    @Option(help: ArgumentHelp("Architecture, for inputs that do not say it (raw dumps): \(spokenList(ArchitectureRegistry.names, "or")).", valueName: "ARCH"))
     var arch: ArchArgument?
 
     @Option(help: ArgumentHelp("Physical address of the root page table (overrides the image).", valueName: "PA"))
@@ -68,7 +68,7 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Physical address of a raw dump's first byte (default 0).", valueName: "PA"))
     var base: String?
 
-    @Option(help: ArgumentHelp("Paging levels (x86_64: 4 or 5; arm64: must match the page and VA size).", valueName: "N"))
+    @Option(help: ArgumentHelp("Paging levels (\(ArchitectureRegistry.ports.map { "\($0.kind): \($0.levelsHelp)" }.joined(separator: "; "))).", valueName: "N"))
     var levels: Int?
 
     @Option(help: ArgumentHelp("arm64 page size: 4K, 16K or 64K (or 4096, 16384, 65536); overrides VMCOREINFO PAGESIZE.", valueName: "SIZE"))

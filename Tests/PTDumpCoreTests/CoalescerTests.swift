@@ -74,5 +74,37 @@ import Testing
 
             """)
     }
-}
 
+    @Test func allPassedOnFlushPrintsEveryReachedMarkerAtOnce() {
+        // riscv's `while (addr >= st->marker[1].start_address)`: B and C share an address and D
+        // is passed by the same note; x86's one step would leave C and D for later notes.
+        let markers = [AddressMarker(0, "A"), AddressMarker(0x1000, "B"), AddressMarker(0x1000, "C"),
+                       AddressMarker(0x2000, "D"), AddressMarker(0x9000, "E")]
+        var loop = RangeCoalescer(markers: markers, advance: .allPassedOnFlush, sink: RangeCollector())
+        var step = RangeCoalescer(markers: markers, advance: .oneStepOnFlush, sink: RangeCollector())
+        for c in [0, 0x3000] as [UInt64] {
+            loop.note(c, level: 4, prot: c == 0 ? 1 : 3, effective: 0)
+            step.note(c, level: 4, prot: c == 0 ? 1 : 3, effective: 0)
+        }
+        loop.finish()
+        step.finish()
+        #expect(loop.sink.markers == ["A", "B", "C", "D"])
+        #expect(step.sink.markers == ["A", "B"])
+        #expect(loop.sink.ranges.map(\.marker) == ["A", "D"])
+    }
+
+    @Test func withoutBreakingOnPhysicalARangeKeepsItsFirstAddress() {
+        // A kernel PA column (riscv's start_pa): runs merge whatever their physical addresses.
+        var kept = RangeCoalescer(markers: [AddressMarker(0, "A")], advance: .allPassedOnFlush, breaksOnPhysical: false,
+                                  sink: RangeCollector())
+        var split = RangeCoalescer(markers: [AddressMarker(0, "A")], advance: .allPassedOnFlush, sink: RangeCollector())
+        for (va, pa) in [(0, 0x8000), (0x1000, 0x4000), (0x2000, 0x5000)] as [(UInt64, UInt64)] {
+            kept.note(va, level: 4, prot: 3, effective: 0, physical: pa)
+            split.note(va, level: 4, prot: 3, effective: 0, physical: pa)
+        }
+        kept.finish(at: 0x3000)
+        split.finish(at: 0x3000)
+        #expect(kept.sink.ranges.map(\.physical) == [0x8000])
+        #expect(split.sink.ranges.map(\.physical) == [0x8000, 0x4000])
+    }
+}

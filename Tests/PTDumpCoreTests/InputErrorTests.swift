@@ -130,4 +130,36 @@ import CLibElf
         #expect(throws: ImageError.self) { try PlatformResolver.resolve(image: image, options: Options(root: 0x10_0000, arch: .arm64)) }
         #expect(throws: ImageError.self) { try PlatformResolver.resolve(image: image, options: Options(root: 0x10_0800)) }
     }
+
+    /// The kernel's VMCOREINFO note, page-aligned in memory, stands in for a missing ELF note on
+    /// any architecture; look-alikes do not, and zero-filled memory is not searched.
+    @Test func vmcoreinfoIsFoundInMemoryOnlyAsAPageAlignedNote() throws {
+        let text = "OSRELEASE=6.1.0\nSYMBOL(init_top_pgt)=ffffffff80100000\nNUMBER(phys_base)=0\nNUMBER(pgtable_l5_enabled)=0\n"
+        var page = vmcoreinfoNote(text)
+        page += [UInt8](repeating: 0, count: 4096 - page.count)
+        var decoys = [UInt8](repeating: 0, count: 4096)
+        for (i, b) in Array("OSRELEASE=%s\n".utf8).enumerated() { decoys[0x123 + i] = b }      // rodata's format string
+        let shifted = [UInt8](repeating: 0, count: 8) + vmcoreinfoNote(text)                  // a note off the page start
+        decoys.replaceSubrange(0x800..<(0x800 + shifted.count), with: shifted)
+        let data = Array("OSRELEASE=6.1.0\n".utf8) + [UInt8](repeating: 0, count: 4096 - 16)  // vmcoreinfo_data, not a note
+        let huge = ElfSegment(type: UInt32(PT_LOAD), paddr: 0x1_0000_0000, data: [1], memsz: 1 << 40, align: 4096)
+
+        let without = try ImageLoader.load(path: try core(segments: [
+            ElfSegment(type: UInt32(PT_LOAD), paddr: 0x4000_0000, data: decoys + data, align: 4096), huge]))
+        #expect(without.vmcoreinfo == nil)
+        #expect(without.vmcoreinfoSource?.description == "no VMCOREINFO note in the file, and none found in its memory")
+
+        let with = try ImageLoader.load(path: try core(segments: [
+            ElfSegment(type: UInt32(PT_LOAD), paddr: 0x4000_0000, data: decoys + data + page, align: 4096), huge]))
+        #expect(with.vmcoreinfo?.value("OSRELEASE") == "6.1.0")
+        #expect(with.vmcoreinfoSource?.description.hasPrefix("read from memory at 0x40002000") == true)
+        // x86 takes its root from it as from a note.
+        let p = try PlatformResolver.resolve(image: with, options: Options())
+        #expect(p.root.value == 0x10_0000 && p.root.source.description.contains("VMCOREINFO"))
+
+        let noted = try ImageLoader.load(path: try core(segments: [
+            ElfSegment(type: UInt32(PT_LOAD), paddr: 0x4000_0000, data: page, align: 4096)], vmcoreinfo: "OSRELEASE=6.1.9\n"))
+        #expect(noted.vmcoreinfo?.value("OSRELEASE") == "6.1.9")
+        #expect(noted.vmcoreinfoSource?.description == "ELF note VMCOREINFO")
+    }
 }

@@ -13,6 +13,8 @@ public protocol ArchitecturePort: Sendable {
     static var textFormatName: String { get }
     /// The kernel profiles known for this architecture, oldest first.
     static var profiles: [KernelProfile] { get }
+    /// What `--levels` takes for this architecture, for `--help` (`4 or 5`).
+    static var levelsHelp: String { get }
     /// The flags a raw dump of this architecture needs that `options` do not give.
     static func missingRawFlags(_ options: Options) -> [String]
     /// Root, paging mode and layout of `image` (`options` override what it says).

@@ -3,7 +3,7 @@
 /// `ports`, a case in `Paging` and its line in `accept`.
 public enum ArchitectureRegistry {
     /// Every architecture's port, in `--help` order.
-    public static let ports: [any ArchitecturePort.Type] = [X86_64Port.self, ARM64Port.self]
+    public static let ports: [any ArchitecturePort.Type] = [X86_64Port.self, ARM64Port.self, RISCV64Port.self]
 
     /// The port called `name` or one of its aliases (case-insensitive).
     public static func port(named name: String) -> (any ArchitecturePort.Type)? {
@@ -20,6 +20,7 @@ public enum ArchitectureRegistry {
 public enum Paging: Sendable {
     case x86_64(X86_64)
     case arm64(ARM64)
+    case riscv64(RISCV64)
 
     /// Calls `visitor` with the concrete architecture.
     @inline(__always)
@@ -27,6 +28,7 @@ public enum Paging: Sendable {
         switch self {
         case .x86_64(let a): return visitor.visit(a)
         case .arm64(let a): return visitor.visit(a)
+        case .riscv64(let a): return visitor.visit(a)
         }
     }
 }

@@ -37,9 +37,18 @@ public struct KernelTextStyle: Sendable {
     public var notPresentBlank: Int?
     /// The present bit, for `notPresentBlank`.
     public var presentMask: UInt64
+    /// True when the physical address of a range's first entry is printed between the
+    /// addresses and the size (riscv's `" 0x%016lx "` of `start_pa`).
+    public var physicalColumn: Bool
+    /// True when a range whose `prot` is 0 is not printed at all (riscv's `if
+    /// (st->current_prot)`): only mapped ranges appear, under their markers.
+    public var skipsZeroProt: Bool
 
     public init(name: String, units: [Character], sizeStartsInKiB: Bool, levelFirst: Bool, columnSeparator: String,
-                columns: [TextColumn], notPresentBlank: Int?, presentMask: UInt64) {
+                columns: [TextColumn], notPresentBlank: Int?, presentMask: UInt64,
+                physicalColumn: Bool = false, skipsZeroProt: Bool = false) {
+        self.physicalColumn = physicalColumn
+        self.skipsZeroProt = skipsZeroProt
         self.name = name
         self.units = units
         self.sizeStartsInKiB = sizeStartsInKiB

@@ -29,6 +29,11 @@ public struct MappedMemory: PhysicalMemory {
 
     public var summary: String { "\(segments.count) segments, \(totalSize) bytes" }
 
+    /// The file-backed part of each segment.
+    public var storedRegions: [PhysicalRange] {
+        segments.filter { $0.fileSize > 0 }.map { PhysicalRange(start: $0.physicalStart, end: $0.physicalStart + $0.fileSize) }
+    }
+
     /// Index of the segment holding `pa`, by binary search.
     @inline(__always)
     func segmentIndex(containing pa: UInt64) -> Int? {

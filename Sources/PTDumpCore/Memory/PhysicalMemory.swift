@@ -31,9 +31,15 @@ public protocol PhysicalMemory: Sendable {
     func table(at pa: PhysicalAddress, entries: Int, byteOrder: ByteOrder) throws(ImageError) -> TablePage
     /// A short description for `--info` (how many segments, pages read, …).
     var summary: String { get }
+    /// The parts of `regions` whose bytes the image really holds (not zero fill such as an
+    /// ELF segment's `p_memsz` beyond `p_filesz`): what a search of memory has to read.
+    var storedRegions: [PhysicalRange] { get }
 }
 
 extension PhysicalMemory {
+    /// Every region, unless the memory knows better.
+    public var storedRegions: [PhysicalRange] { regions }
+
     /// True when every byte of `[pa, pa+length)` is in some region.
     public func contains(_ pa: PhysicalAddress, length: Int) -> Bool {
         guard length >= 0 else { return false }

@@ -6,6 +6,12 @@ public enum InfoReport {
         }
         line("format", image.format)
         line("memory", image.memory.summary)
+        if let vi = image.vmcoreinfo {
+            let release = vi.value("OSRELEASE").map { ", OSRELEASE=\($0.prefix(40))" } ?? ""
+            line("vmcoreinfo", "\(vi.entries.count) keys\(release)", image.vmcoreinfoSource)
+        } else {
+            line("vmcoreinfo", "none", image.vmcoreinfoSource)
+        }
         line("arch", p.arch.value.rawValue, p.arch.source)
         line("levels", String(p.levels.value), p.levels.source)
         line("page size", String(p.pageSize.value), p.pageSize.source)

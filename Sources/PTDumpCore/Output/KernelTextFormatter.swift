@@ -21,14 +21,16 @@ public struct KernelTextFormatter: RangeSink {
     }
 
     public mutating func range(_ r: CoalescedRange, printed: Bool) {
-        guard printed else { return }
+        guard printed, r.prot != 0 || !style.skipsZeroProt else { return }
         var line = hex16(r.start) + "-" + hex16(r.end) + "   "
+        if style.physicalColumn { line += " " + hex16(r.physical ?? 0) + " " }
         line += sizeColumn(r.size, units: style.units, shiftFirst: style.sizeStartsInKiB) + " "
         let level = r.level >= 0 && r.level < levelNames.count ? levelNames[r.level] : ""
         if style.levelFirst { line += level }
         line += attributes(r.prot, level: r.level)
         if !style.levelFirst { line += level }
-        if physical, let pa = r.physical { line += " " + hex16(pa) }
+        // A text with its own PA column already shows it; `--phys` then only breaks ranges.
+        if physical && !style.physicalColumn, let pa = r.physical { line += " " + hex16(pa) }
         out.write(line + "\n")
     }
 

@@ -1,14 +1,18 @@
 /// Wires walker → coalescer → sink for a platform.
 public enum PageTableDump {
     /// Walks `root` over `ranges`, coalescing with `markers`, into `sink`; returns the sink.
+    /// `physical` (`--phys`): ranges carry their physical start and break where physical
+    /// contiguity breaks. `physicalColumn`: ranges carry the physical address of their first
+    /// entry without breaking on it (a kernel text with a PA column).
     public static func run<A: Architecture, S: RangeSink>(
         arch: A, memory: any PhysicalMemory, root: PhysicalAddress, rootLevel: Int = 0, base: VirtualAddress = 0,
         ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, physical: Bool = false,
-        kasanShortcut: Bool = false, finalAddress: UInt64 = 0, maxRanges: Int = defaultMaxRanges,
-        sink: S, report: inout WalkReport
+        physicalColumn: Bool = false, kasanShortcut: Bool = false, finalAddress: UInt64 = 0,
+        maxRanges: Int = defaultMaxRanges, sink: S, report: inout WalkReport
     ) -> S {
-        var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical, kasanShortcut: kasanShortcut)
-        var c = RangeCoalescer(markers: markers, advance: advance, sink: sink)
+        var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical || physicalColumn, kasanShortcut: kasanShortcut,
+                            shortcutPhysical: physicalColumn)
+        var c = RangeCoalescer(markers: markers, advance: advance, breaksOnPhysical: physical, sink: sink)
         walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { (r: Run) -> Bool in
             c.feed(r)
             return c.rangeCount < maxRanges
@@ -59,7 +63,8 @@ private struct TextWalk: ArchitectureVisitor {
         func go<S: RangeSink>(_ sink: S) -> S {
             PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                               ranges: l.ranges, markers: l.markers, advance: l.advance,
-                              physical: options.physical, kasanShortcut: l.kasanShortcut,
+                              physical: options.physical, physicalColumn: !options.json && arch.textStyle.physicalColumn,
+                              kasanShortcut: l.kasanShortcut,
                               finalAddress: final, maxRanges: options.maxRanges, sink: sink, report: &report)
         }
         if options.json {

@@ -21,4 +21,7 @@ public enum MarkerAdvance: Sendable {
     case oneStepOnFlush
     /// arm64: one step on flush, and once more after every note (so up to two steps).
     case alsoAfterEveryNote
+    /// riscv: on flush, past every marker the address has reached (`while (addr >=
+    /// st->marker[1].start_address)`), so markers at one address print together.
+    case allPassedOnFlush
 }

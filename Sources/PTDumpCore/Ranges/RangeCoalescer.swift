@@ -17,12 +17,17 @@ public struct RangeCoalescer<Sink: RangeSink> {
     private var physical: UInt64?
     /// Ranges handed to the sink so far.
     public private(set) var rangeCount = 0
+    private let breaksOnPhysical: Bool
 
-    /// `markers` ascending by start; the first one heads the output (none: one unnamed heading).
-    public init(markers: [AddressMarker], advance: MarkerAdvance, sink: Sink) {
+    /// `markers` ascending by start; the first one heads the output (none: one unnamed heading;
+    /// its own start is never compared, as in the kernels). With `breaksOnPhysical` false, a
+    /// range keeps the physical address of its first event without ending where physical
+    /// contiguity ends (the kernel text's PA column).
+    public init(markers: [AddressMarker], advance: MarkerAdvance, breaksOnPhysical: Bool = true, sink: Sink) {
         self.markers = markers.isEmpty ? [AddressMarker(0, "")] : markers
         self.starts = self.markers.map(\.start.rawValue)
         self.advance = advance
+        self.breaksOnPhysical = breaksOnPhysical
         self.sink = sink
     }
 
@@ -74,7 +79,7 @@ public struct RangeCoalescer<Sink: RangeSink> {
             physical = newPhys
             sink.marker(markers[marker].name)
         } else if newProt != prot || newEff != effective || newLevel != level || reachesNextMarker(addr)
-                    || newPhys != physical.map({ $0 &+ (addr &- start) }) {
+                    || (breaksOnPhysical && newPhys != physical.map({ $0 &+ (addr &- start) })) {
             let cap = markers[marker].maxLines
             sink.range(CoalescedRange(start: VirtualAddress(start), end: VirtualAddress(addr), level: level, prot: prot,
                                       effective: effective, physical: physical.map { PhysicalAddress($0) },
@@ -87,6 +92,11 @@ public struct RangeCoalescer<Sink: RangeSink> {
                 marker += 1
                 lines = 0
                 sink.marker(markers[marker].name)
+                // Further markers the address has also reached.
+                while advance == .allPassedOnFlush && reachesNextMarker(addr) {
+                    marker += 1
+                    sink.marker(markers[marker].name)
+                }
             }
             start = addr
             prot = newProt

@@ -27,6 +27,7 @@ public enum ElfCoreLoader {
             switch n.name {
             case "VMCOREINFO":
                 image.vmcoreinfo = try VMCoreInfo(text: String(decoding: n.desc, as: UTF8.self))
+                image.vmcoreinfoSource = FactSource("ELF note VMCOREINFO")
             case "QEMU", "CORE":
                 image.cpuNotes.append(n)
             case "PTDUMP":
@@ -36,6 +37,15 @@ public enum ElfCoreLoader {
             }
         }
         if image.arch == nil { throw unknownMachine(elf.machine) }
+        // Without the note, the kernel's own copy in memory (a compact image keeps only tables).
+        if image.vmcoreinfo == nil && !isCompact {
+            if let (vi, pa) = VMCoreInfoSearch.find(in: memory) {
+                image.vmcoreinfo = vi
+                image.vmcoreinfoSource = .memory("\(hex(pa)): the kernel's note, found by searching memory (the file has no VMCOREINFO note)")
+            } else {
+                image.vmcoreinfoSource = FactSource("no VMCOREINFO note in the file, and none found in its memory")
+            }
+        }
         return image
     }
 

@@ -10,6 +10,8 @@ public struct Image: Sendable {
     public var archSource = FactSource.elfHeader("e_machine")
     /// The kernel's VMCOREINFO note.
     public var vmcoreinfo: VMCoreInfo?
+    /// Where `vmcoreinfo` came from (the file's note, or a search of memory).
+    public var vmcoreinfoSource: FactSource?
     /// Per-CPU notes (`QEMU` CPU state, `CORE` NT_PRSTATUS), in file order; each
     /// architecture reads its own registers from them.
     public var cpuNotes: [ElfNote] = []

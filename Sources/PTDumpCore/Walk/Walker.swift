@@ -43,11 +43,18 @@ public struct Walker<A: Architecture> {
     /// and the effective permissions the last walked last-level entry left behind.
     public let kasanShortcut: Bool
 
-    public init(arch: A, memory: any PhysicalMemory, tracksPhysical: Bool = false, kasanShortcut: Bool = false) {
+    /// True when a KASAN shortcut's run carries the early-shadow page's physical address (a
+    /// kernel text that prints the physical address of each range's first note); false leaves
+    /// it unnamed, so that `--phys` does not break the shared shadow at every entry.
+    public let shortcutPhysical: Bool
+
+    public init(arch: A, memory: any PhysicalMemory, tracksPhysical: Bool = false, kasanShortcut: Bool = false,
+                shortcutPhysical: Bool = false) {
         self.arch = arch
         self.tables = PageTables(arch: arch, memory: memory)
         self.tracksPhysical = tracksPhysical
         self.kasanShortcut = kasanShortcut
+        self.shortcutPhysical = shortcutPhysical
     }
 
     /// Walks `ranges` (ascending, non-overlapping) from the table at `root`, which sits at
@@ -138,8 +145,9 @@ public struct Walker<A: Architecture> {
             case .table(let child):
                 if kasanShortcut, let v = earlyShadowEntry(pa: child, li: li + 1) {
                     let bottomLevel = arch.levels[arch.levels.count - 1].kernelLevel
+                    let pa = tracksPhysical && shortcutPhysical ? arch.outputAddress(v, level: arch.levels.count - 1).rawValue : nil
                     out.append(Run(start: max(first, va), last: max(first, va), shift: L.shift, level: bottomLevel,
-                                   prot: arch.prot(v, kernelLevel: bottomLevel), effective: 0, staleEffective: true))
+                                   prot: arch.prot(v, kernelLevel: bottomLevel), effective: 0, physical: pa, staleEffective: true))
                     continue
                 }
                 let eff = arch.effective(e, parent: parent)

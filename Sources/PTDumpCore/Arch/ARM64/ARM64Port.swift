@@ -5,6 +5,7 @@ public enum ARM64Port: ArchitecturePort {
     public static let aliases = ["aarch64"]
     public static var textFormatName: String { ARM64.text.name }
     public static let elfMachine: UInt16 = 183
+    public static let levelsHelp = "must match the page and VA size"
     public static let profiles = [linux6_1]
 
     public static func missingRawFlags(_ o: Options) -> [String] {

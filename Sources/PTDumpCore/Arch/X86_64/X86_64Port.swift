@@ -5,6 +5,7 @@ public enum X86_64Port: ArchitecturePort {
     public static let aliases = ["x86-64", "amd64", "x86"]
     public static var textFormatName: String { X86_64.text.name }
     public static let elfMachine: UInt16 = 62
+    public static let levelsHelp = "4 or 5"
     public static let profiles = [linux6_1]
 
     /// `__START_KERNEL_map`.
