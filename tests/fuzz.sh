@@ -21,7 +21,7 @@ swift build --product ptdump-fuzz >/dev/null 2>&1 || { echo "fuzz: seed build fa
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-.build/debug/ptdump-fuzz --seeds "$WORK/seeds" >/dev/null 2>&1 || { mkdir -p "$WORK/seeds"; .build/debug/ptdump-fuzz --seeds "$WORK/seeds"; }
+.build/debug/ptdump-fuzz --seeds "$WORK/seeds" >/dev/null || { echo "fuzz: cannot write the seeds" >&2; exit 2; }
 
 status=0
 for t in $TARGETS; do

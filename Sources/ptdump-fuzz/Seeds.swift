@@ -7,6 +7,7 @@ import Glibc
 /// table pages each, so the fuzzer runs fast and starts from valid structure.
 enum Seeds {
     static func write(to dir: String) throws {
+        mkdir(dir, 0o755)
         for t in FuzzTarget.allCases { mkdir(dir + "/" + t.rawValue, 0o755) }
         let mappings: (PagingMode) -> [Mapping] = { mode in
             let e = try? MappingEncoding(mode: mode)
