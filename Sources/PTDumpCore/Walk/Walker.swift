@@ -126,8 +126,8 @@ public struct Walker<A: Architecture> {
         tablesRead += 1
         tablePages.insert(pa)
         let bottom = li == arch.levels.count - 1
+        if out.stopped { return }
         for i in lo...hi {
-            if out.stopped { return }
             let va = base &+ (UInt64(i) << shift)
             let e = table[i]
             switch arch.kind(of: e, level: li) {
@@ -143,6 +143,9 @@ public struct Walker<A: Architecture> {
                                prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: e == 0 ? 0 : eff,
                                physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li).rawValue : nil))
             case .table(let child):
+                // The consumer's stop is looked at before each descent (a leaf table adds at
+                // most its own entries), not on the per-entry path.
+                if out.stopped { return }
                 if kasanShortcut, let v = earlyShadowEntry(pa: child, li: li + 1) {
                     let bottomLevel = arch.levels[arch.levels.count - 1].kernelLevel
                     let pa = tracksPhysical && shortcutPhysical ? arch.outputAddress(v, level: arch.levels.count - 1).rawValue : nil
