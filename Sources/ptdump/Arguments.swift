@@ -117,8 +117,11 @@ func readText(_ path: String, flag: String) throws(ImageError) -> String {
 }
 
 /// Prints `ptdump: FILE: why` on stderr and exits 2.
+/// (A reason that already starts with the file's name, as a part of a split dump names itself,
+/// is not prefixed twice.)
 func fail(_ file: String, _ why: String) -> Never {
-    printError("ptdump: \(file): \(why)")
+    let reason = why.hasPrefix(file + ": ") ? String(why.dropFirst(file.count + 2)) : why
+    printError("ptdump: \(file): \(reason)")
     Glibc.exit(2)
 }
 
