@@ -72,10 +72,12 @@ public struct KernelMarkerTable: Sendable {
             func startLike(_ i: Int) -> Bool { i >= 0 && i < words && (word(i) == 0 || word(i) >> 63 == 1) }
             var i = 1
             while i < words {
-                if inImage(i) && inImage(i + stride) && inImage(i - stride)
-                    && startLike(i - 1) && startLike(i - 1 + stride) && startLike(i - 1 - stride)
-                    && word(i - 1 - stride) <= word(i - 1) && word(i - 1) <= word(i - 1 + stride)
-                    && word(i) != word(i + stride) {
+                // A neighbour on either side (the anchor may be the first or last entry).
+                let next = inImage(i + stride) && startLike(i - 1 + stride) && word(i - 1) <= word(i - 1 + stride)
+                    && word(i) != word(i + stride)
+                let prev = inImage(i - stride) && startLike(i - 1 - stride) && word(i - 1 - stride) <= word(i - 1)
+                    && word(i) != word(i - stride)
+                if inImage(i) && startLike(i - 1) && (next || prev) {
                     let w = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
                     if image.string(at: VirtualAddress(w), max: 48) == shape.anchor,
                        let t = table(around: va + UInt64((i - 1) * 8), image: image, shape: shape) {
@@ -154,17 +156,45 @@ public struct KernelImageView<A: Architecture> {
     let root: PhysicalAddress
     let from: VirtualAddress
     let span: UInt64
+    /// Leaves already translated, by page: the search reads many small strings from few pages.
+    private let leaves = LeafCache()
+
+    init(tables: PageTables<A>, root: PhysicalAddress, from: VirtualAddress, span: UInt64) {
+        self.tables = tables
+        self.root = root
+        self.from = from
+        self.span = span
+    }
+
+    /// The leaf mapping `va`: the PA of `va` and the bytes left in the leaf; nil when unmapped.
+    func leaf(_ va: VirtualAddress) -> (pa: PhysicalAddress, left: UInt64)? {
+        let ps = tables.arch.pageSize
+        let page = va.rawValue & ~(ps - 1)
+        let hit: (PhysicalAddress, UInt64)?
+        if let known = leaves.map[page] {
+            hit = known
+        } else {
+            var found: (PhysicalAddress, UInt64)?
+            if let steps = try? tables.translate(VirtualAddress(page), root: root), let leaf = steps.last, leaf.kind == .leaf,
+               tables.leafPermissions(steps)?.present == true {
+                let size = tables.arch.levels[leaf.level].entrySpan
+                found = (tables.arch.outputAddress(leaf.entry, level: leaf.level) + (page & (size &- 1)), size &- (page & (size &- 1)))
+            }
+            if leaves.map.count > 1 << 16 { leaves.map.removeAll() }
+            leaves.map[page] = .some(found)
+            hit = found
+        }
+        guard let (pagePA, pageLeft) = hit else { return nil }
+        let off = va.rawValue - page
+        return (pagePA + off, pageLeft - off)
+    }
 
     /// `length` bytes at `va`, when every page of them is mapped: one read per leaf.
     func read(_ va: VirtualAddress, length: Int) -> [UInt8]? {
         var out: [UInt8] = []
         var at = va
         while out.count < length {
-            guard let steps = try? tables.translate(at, root: root), let leaf = steps.last, leaf.kind == .leaf,
-                  tables.leafPermissions(steps)?.present == true else { return nil }
-            let size = tables.arch.levels[leaf.level].entrySpan
-            let pa = tables.arch.outputAddress(leaf.entry, level: leaf.level) + (at.rawValue & (size &- 1))
-            let leafLeft = size &- (at.rawValue & (size &- 1))
+            guard let (pa, leafLeft) = leaf(at) else { return nil }
             let n = Int(min(leafLeft, UInt64(length - out.count)))
             guard let bytes = try? tables.memory.read(pa, length: n) else { return nil }
             out += bytes
@@ -186,16 +216,13 @@ public struct KernelImageView<A: Architecture> {
         let end = from.rawValue &+ span
         let ps = tables.arch.pageSize
         while at < end {
-            guard let steps = try? tables.translate(VirtualAddress(at), root: root), let leaf = steps.last, leaf.kind == .leaf,
-                  tables.leafPermissions(steps)?.present == true else {
+            guard let (pa, left) = leaf(VirtualAddress(at)) else {
                 at = (at | (ps - 1)) &+ 1                    // unmapped: the next page
                 if at == 0 { return }
                 continue
             }
-            let size = tables.arch.levels[leaf.level].entrySpan
-            let n = min(size &- (at & (size &- 1)), end &- at) & ~7
+            let n = min(left, end &- at) & ~7
             guard n > 0 else { return }
-            let pa = tables.arch.outputAddress(leaf.entry, level: leaf.level) + (at & (size &- 1))
             if let page = try? tables.memory.table(at: pa, entries: Int(n / 8), byteOrder: .little) {
                 if !page.withUnsafeBytes({ body(VirtualAddress(at), $0) }) { return }
             }
@@ -239,4 +266,9 @@ public struct KernelImageView<A: Architecture> {
         }
         return found
     }
+}
+
+/// Translations a search has made, shared by the copies of its view.
+final class LeafCache {
+    var map: [UInt64: (PhysicalAddress, UInt64)?] = [:]
 }
