@@ -36,6 +36,24 @@ import Testing
         #expect(renderText(p, image.memory).0 == readRepoFile("samples/\(sample)/expected.txt"))
         let fixmap = try #require(p.layout.facts.first { $0.key == .fixmapPages })
         #expect(fixmap.fact.source.description.contains("address_markers[]"))
+        #expect(p.layout.markerSource?.description.contains("address_markers[]") == true)
+        // A compact image saved from it keeps the kernel's markers, names, order and all.
+        let note = ImageSaver.note(platform: p)
+        #expect(note.markers == p.layout.markers)
+        #expect(note.text.contains("marker=\(hex(p.layout.markers[0].start)),\(p.layout.markers[0].maxLines),\(p.layout.markers[0].name)\n"))
+    }
+
+    @Test func savedMarkersAreUsedAndMalformedOnesRefused() throws {
+        var image = try ImageLoader.load(path: "\(repoRoot)/samples/x86_64-4level/image.ptd")
+        image.ptdumpNote += [("marker", "0x0,0,Everything"), ("marker", "0xffff800000000000,3,Second half")]
+        let p = try PlatformResolver.resolve(image: image, options: Options())
+        #expect(p.layout.markers.map(\.name) == ["Everything", "Second half"])
+        #expect(p.layout.markers[1].maxLines == 3)
+        let text = renderText(p, image.memory).0
+        #expect(text.hasPrefix("---[ Everything ]---\n"))
+        #expect(text.contains("---[ Second half ]---\n"))
+        image.ptdumpNote.append(("marker", "0xzz,0,Bad"))
+        #expect(throws: ImageError.self) { _ = try PlatformResolver.resolve(image: image, options: Options()) }
     }
 
     @Test func splitPartsInAnyOrderGiveOneImage() throws {

@@ -16,10 +16,12 @@ public enum ImageSaver {
 
     /// The note that lets the saved image print as `p` does.
     public static func note(platform p: Platform) -> CompactImageNote {
-        CompactImageNote(arch: p.arch.value, levels: p.levels.value, pageSize: p.pageSize.value, vaBits: p.vaBits.value,
+        var note = CompactImageNote(arch: p.arch.value, levels: p.levels.value, pageSize: p.pageSize.value, vaBits: p.vaBits.value,
                          root: p.root.value,
                          rootLevel: p.rootLevel > 0 ? (PlatformResolver.levelName(p), p.vaBase) : nil,
                          kernel: p.profile.value.release,
                          layout: p.layout.facts.map { ($0.key, $0.fact.value) })
+        if p.layout.markerSource != nil { note.markers = p.layout.markers }
+        return note
     }
 }

@@ -21,7 +21,9 @@ public enum InfoReport {
         for r in p.extraCheckRoots { line("check root", hex(r.value), r.source) }
         for (key, fact) in p.layout.facts { line(key.name, hex(fact.value), fact.source) }
         for r in p.layout.ranges { line("walk range", hex16(r.first) + "-" + hex16(r.last)) }
-        for m in p.layout.markers { line("marker", hex16(m.start) + " " + m.name + (m.maxLines > 0 ? " (max \(m.maxLines) lines)" : "")) }
+        for m in p.layout.markers {
+            line("marker", hex16(m.start) + " " + m.name + (m.maxLines > 0 ? " (max \(m.maxLines) lines)" : ""), p.layout.markerSource)
+        }
     }
 }
 

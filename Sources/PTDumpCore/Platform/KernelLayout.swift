@@ -15,6 +15,9 @@ public struct KernelLayout: Sendable {
     public var facts: [(key: LayoutKey, fact: Fact<UInt64>)]
     /// True when the walk notes KASAN's shared early-shadow tables in one step, as the kernel does.
     public var kasanShortcut: Bool
+    /// Where the markers came from when not from the profile's formulas (the kernel's own
+    /// `address_markers[]`, or a compact image that saved them).
+    public var markerSource: FactSource?
 
     public init(ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance,
                 checkMarkers: [AddressMarker], checkRanges: [WalkRange], facts: [(key: LayoutKey, fact: Fact<UInt64>)],
@@ -49,6 +52,14 @@ public struct KernelLayout: Sendable {
         l.markers = from(markers)
         l.checkMarkers = from(checkMarkers)
         return l
+    }
+
+    /// Uses `markers` exactly (the kernel's own table: its names, order, starts and caps) in
+    /// place of the profile's, for the W^X walk too when it walks with markers.
+    public mutating func adopt(markers kernel: [AddressMarker], source: FactSource) {
+        if checkMarkers == markers { checkMarkers = kernel }
+        markers = kernel
+        markerSource = source
     }
 
     /// The fact `key`.

@@ -144,6 +144,14 @@ public struct KernelMarkerTable: Sendable {
         !s.isEmpty && s.count <= 40 && s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f }
     }
 
+    /// The entries as the markers the text prints.
+    public var markers: [AddressMarker] {
+        entries.map { AddressMarker($0.start, $0.name, maxLines: Int(clamping: $0.maxLines)) }
+    }
+
+    /// Where `--info` says they came from.
+    public var source: FactSource { .memory("the kernel's address_markers[] at \(hex(address))") }
+
     /// The start of the marker called `name`.
     public func start(of name: String) -> UInt64? { entries.first { $0.name == name }?.start }
     /// True when the kernel has a marker called `name`.

@@ -16,6 +16,10 @@ public enum PlatformResolver {
         let port = arch.port
         let profile = try selectProfile(port: port, image: image, options: options)
         var platform = try port.resolve(image: image, options: options, profile: profile)
+        let saved = try savedMarkers(image)
+        if !saved.isEmpty && options.kernelConfig == nil {
+            platform.layout.adopt(markers: saved, source: .imageNote("marker"))
+        }
         var o = options
         if o.rootLevel == nil, let saved = image.noteValue("root_level") {
             o.rootLevel = saved
@@ -48,6 +52,19 @@ public enum PlatformResolver {
         let (profile, note) = KernelProfile.select(from: port.profiles, release: release)
         if let note { source = FactSource("\(source); \(note)") }
         return Fact(profile, source)
+    }
+
+    /// The markers a compact image saved (`marker=START,MAXLINES,NAME` lines), in order.
+    static func savedMarkers(_ image: Image) throws(ImageError) -> [AddressMarker] {
+        var out: [AddressMarker] = []
+        for (k, v) in image.ptdumpNote where k == "marker" {
+            let parts = v.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let start = VMCoreInfo.parseHex(String(parts[0])), let lines = Int(parts[1]), lines >= 0 else {
+                throw .malformedImageNote("marker=\(v.prefix(60)) is not START,MAXLINES,NAME")
+            }
+            out.append(AddressMarker(start, String(parts[2]), maxLines: lines))
+        }
+        return out
     }
 
     /// The root the user named: `--root PA`, or `--root-symbol NAME` of an ELF executable.

@@ -39,6 +39,8 @@ public struct CompactImageNote: Sendable {
     public var kernel: KernelRelease?
     /// Layout facts, in order.
     public var layout: [(key: LayoutKey, value: UInt64)]
+    /// Markers to print exactly (when they came from the kernel's own table), in order.
+    public var markers: [AddressMarker] = []
 
     public init(arch: ArchKind, levels: Int, pageSize: Int, vaBits: Int, root: PhysicalAddress,
                 rootLevel: (name: String, vaBase: VirtualAddress)? = nil, kernel: KernelRelease? = nil,
@@ -60,6 +62,7 @@ public struct CompactImageNote: Sendable {
         if let r = rootLevel { s += "root_level=\(r.name)\nva_base=\(hex(r.vaBase))\n" }
         if let k = kernel { s += "kernel=\(k)\n" }
         for (key, value) in layout { s += "layout.\(key.name)=\(hex(value))\n" }
+        for m in markers { s += "marker=\(hex(m.start)),\(m.maxLines),\(m.name)\n" }
         return s
     }
 }

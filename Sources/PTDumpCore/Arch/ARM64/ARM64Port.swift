@@ -67,8 +67,9 @@ public enum ARM64Port: ArchitecturePort {
         if let size = vi?.value("SIZE(page)").flatMap({ Int($0) }), size > 1, size <= 1 << 12 {
             t.offer(.structPageShift, UInt64(Int.bitWidth - (size - 1).leadingZeroBitCount), .vmcoreinfo("SIZE(page), rounded up to a power of 2"))
         }
+        var kernelMarkers: KernelMarkerTable?
         if o.kernelConfig == nil && t[.fixmapPages] == nil {
-            offerKernelMarkers(&t, image: image, tables: tables, root: root.value, pageSize: UInt64(pageSize.value))
+            kernelMarkers = offerKernelMarkers(&t, image: image, tables: tables, root: root.value, pageSize: UInt64(pageSize.value))
         }
         let context = { (t: FactTable) in LayoutContext(facts: t, levels: arch.levelCount, pageSize: pageSize.value, vaBits: va) }
         profile.value.configFacts(&t, o.kernelConfig, context(t))
@@ -76,7 +77,8 @@ public enum ARM64Port: ArchitecturePort {
             detectKASAN(&t, tables: tables, root: root.value, vaBits: va)
         }
         profile.value.derivedFacts(&t, context(t))
-        let layout = profile.value.layout(context(t))
+        var layout = profile.value.layout(context(t))
+        if let k = kernelMarkers { layout.adopt(markers: k.markers, source: k.source) }
 
         let archSource: FactSource = image.arch != nil ? image.archSource : image.noteValue("arch") != nil ? .imageNote("arch") : .flag("--arch")
         return Platform(arch: Fact(kind, archSource), paging: .arm64(arch), root: root,
@@ -87,11 +89,11 @@ public enum ARM64Port: ArchitecturePort {
     /// The facts the kernel's own `address_markers[]` gives, when the dump holds it: KASAN and
     /// its shadow, the module, vmalloc and vmemmap bounds, the fixmap size.
     static func offerKernelMarkers(_ t: inout FactTable, image: Image, tables: PageTables<ARM64>, root: PhysicalAddress,
-                                   pageSize: UInt64) {
+                                   pageSize: UInt64) -> KernelMarkerTable? {
         guard let stext = image.vmcoreinfo?.symbol("_stext"),
               let m = KernelMarkerTable.find(tables: tables, root: root, from: VirtualAddress(stext), span: 64 << 20,
-                                             vmcoreinfo: image.vmcoreinfo, shape: .init(anchor: "Linear Mapping start", entrySize: 16)) else { return }
-        let src = FactSource.memory("the kernel's address_markers[] at \(hex(m.address))")
+                                             vmcoreinfo: image.vmcoreinfo, shape: .init(anchor: "Linear Mapping start", entrySize: 16)) else { return nil }
+        let src = m.source
         if let s = m.start(of: "Kasan shadow start"), let e = m.start(of: "Kasan shadow end") {
             // The shadow's size tells generic (1/8 of the VA space) from software tags (1/16).
             let vaBits = UInt64(tables.arch.vaBitsConfigured)
@@ -111,6 +113,7 @@ public enum ARM64Port: ArchitecturePort {
         if let fs = m.start(of: "Fixmap start"), let fe = m.start(of: "Fixmap end"), fe > fs {
             t.offer(.fixmapPages, (fe - fs) / pageSize, src)
         }
+        return m
     }
 
     /// `--page-size`, the note, VMCOREINFO `PAGESIZE`; a flag that VMCOREINFO contradicts is an error.

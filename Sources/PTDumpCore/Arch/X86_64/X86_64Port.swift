@@ -84,8 +84,9 @@ public enum X86_64Port: ArchitecturePort {
         if let size = vi?.number("KERNEL_IMAGE_SIZE") {
             t.offer(.kernelImageSize, UInt64(bitPattern: size), .vmcoreinfo("NUMBER(KERNEL_IMAGE_SIZE)"))
         }
+        var kernelMarkers: KernelMarkerTable?
         if o.kernelConfig == nil && t[.ldtRemap] == nil {
-            offerKernelMarkers(&t, image: image, tables: tables, root: root.value, fiveLevel: fiveLevel)
+            kernelMarkers = offerKernelMarkers(&t, image: image, tables: tables, root: root.value, fiveLevel: fiveLevel)
         }
         resolveBases(&t, image: image, options: o, tables: tables, root: root.value)
         if o.kernelConfig == nil, detectKASAN(tables: tables, root: root.value) {
@@ -94,7 +95,8 @@ public enum X86_64Port: ArchitecturePort {
         let context = LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48)
         profile.value.configFacts(&t, o.kernelConfig, context)
         profile.value.derivedFacts(&t, context)
-        let layout = profile.value.layout(LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48))
+        var layout = profile.value.layout(LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48))
+        if let k = kernelMarkers { layout.adopt(markers: k.markers, source: k.source) }
 
         var platform = Platform(arch: Fact(kind, image.arch != nil ? image.archSource : .flag("--arch")),
                                 paging: .x86_64(arch), root: root, levels: lv,
@@ -110,11 +112,11 @@ public enum X86_64Port: ArchitecturePort {
     /// The facts the kernel's own `address_markers[]` gives, when the dump holds it: which
     /// optional markers exist, the bases KASLR chose, the fixmap and module starts.
     static func offerKernelMarkers(_ t: inout FactTable, image: Image, tables: PageTables<X86_64>, root: PhysicalAddress,
-                                   fiveLevel: Bool) {
+                                   fiveLevel: Bool) -> KernelMarkerTable? {
         let stext = image.vmcoreinfo?.symbol("_stext") ?? (startKernelMap + (16 << 20))
         guard let m = KernelMarkerTable.find(tables: tables, root: root, from: VirtualAddress(stext), span: 64 << 20,
-                                             vmcoreinfo: image.vmcoreinfo, shape: .init(anchor: "Low Kernel Mapping", entrySize: 24)) else { return }
-        let src = FactSource.memory("the kernel's address_markers[] at \(hex(m.address))")
+                                             vmcoreinfo: image.vmcoreinfo, shape: .init(anchor: "Low Kernel Mapping", entrySize: 24)) else { return nil }
+        let src = m.source
         t.offer(.ldtRemap, m.has("LDT remap") ? 1 : 0, src)
         t.offer(.espfix, m.has("ESPfix Area") ? 1 : 0, src)
         t.offer(.efi, m.has("EFI Runtime Services") ? 1 : 0, src)
@@ -130,6 +132,7 @@ public enum X86_64Port: ArchitecturePort {
         } else {
             t.offer(.kasan, KasanMode.off.rawValue, src)
         }
+        return m
     }
 
     /// page_offset_base, vmalloc_base, vmemmap_base: read through `--system-map`, else inferred
