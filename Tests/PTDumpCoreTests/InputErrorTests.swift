@@ -163,3 +163,31 @@ import CLibElf
         #expect(noted.vmcoreinfoSource?.description == "ELF note VMCOREINFO")
     }
 }
+
+/// A symbol table that cannot be read is named as such when a symbol is asked for.
+@Suite struct MalformedSymbolTableTests {
+    @Test func aSymtabWithEntrySizeZeroIsSaidToBeMalformed() throws {
+        let built = try ImageBuilder(mode: .x86_64(levels: 4)).build([Mapping(va: 0xffff_8880_0000_0000, size: 0x1000, pa: 0x1000)])
+        let path = scratchPath("symtab.elf")
+        try built.writeELF(path: path, rootSymbol: "root_table")
+        let f = try MappedFile(path: path)
+        var bytes = Array(UnsafeRawBufferPointer(start: f.base, count: f.count))
+        func u64(_ o: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[o + $1]) << (8 * $1) } }
+        func u16(_ o: Int) -> Int { Int(bytes[o]) | Int(bytes[o + 1]) << 8 }
+        let shoff = u64(0x28), shentsize = u16(0x3a), shnum = u16(0x3c)
+        var patched = false
+        for i in 0..<shnum {
+            let sh = shoff + i * shentsize
+            if bytes[sh + 4] == 2 {                       // SHT_SYMTAB
+                for b in 0..<8 { bytes[sh + 56 + b] = 0 }  // sh_entsize
+                patched = true
+            }
+        }
+        #expect(patched)
+        let bad = writeScratch("symtab-bad.elf", bytes)
+        let image = try ImageLoader.load(path: bad)
+        #expect(throws: ImageError.malformedELF("--root-symbol root_table: its symbol table is malformed (sh_entsize 0, 48 bytes)")) {
+            _ = try PlatformResolver.resolve(image: image, options: built.elfOptions(rootSymbol: "root_table"))
+        }
+    }
+}

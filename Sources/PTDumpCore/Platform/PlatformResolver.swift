@@ -71,7 +71,10 @@ public enum PlatformResolver {
     public static func userRoot(image: Image, options o: Options) throws(ImageError) -> Fact<PhysicalAddress>? {
         if let r = o.root { return Fact(r, .flag("--root")) }
         if let name = o.rootSymbol {
-            if image.symbols.isEmpty { throw .missingFact("--root-symbol \(name): the image has no symbol table") }
+            if image.symbols.isEmpty {
+                if let why = image.symbolTableProblem { throw .malformedELF("--root-symbol \(name): \(why)") }
+                throw .missingFact("--root-symbol \(name): the image has no symbol table")
+            }
             return Fact(try image.physicalAddress(ofSymbol: name), .init("symbol \(name) (--root-symbol)"))
         }
         return nil

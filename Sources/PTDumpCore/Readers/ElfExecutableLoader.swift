@@ -22,7 +22,7 @@ public enum ElfExecutableLoader {
         guard let arch = ArchKind(elfMachine: elf.machine) else { throw ElfCoreLoader.unknownMachine(elf.machine) }
         var image = Image(format: phdrs.isEmpty ? "ELF object (sections as memory)" : "ELF executable",
                           memory: try MappedMemory(file: file, segments: segments), arch: arch)
-        image.symbols = elf.symbols()
+        (image.symbols, image.symbolTableProblem) = elf.symbolTable()
         image.loadedViews = views
         image.sections = try elf.sections()
         return image

@@ -180,15 +180,23 @@ public final class ElfFile {
     }
 
     /// Symbols of `.symtab` and `.dynsym`.
-    public func symbols() -> [ElfSymbol] {
+    public func symbols() -> [ElfSymbol] { symbolTable().symbols }
+
+    /// The symbols, and what was wrong with a symbol table that could not be read (so a user
+    /// who asks for a symbol hears why there are none, not that there is no table).
+    public func symbolTable() -> (symbols: [ElfSymbol], problem: String?) {
         var out: [ElfSymbol] = []
+        var problem: String?
         var scn = elf_nextscn(elf, nil)
         while let s = scn {
             defer { scn = elf_nextscn(elf, s) }
             var sh = GElf_Shdr()
             guard gelf_getshdr(s, &sh) != nil,
-                  sh.sh_type == UInt32(SHT_SYMTAB) || sh.sh_type == UInt32(SHT_DYNSYM),
-                  sh.sh_entsize > 0, let data = elf_getdata(s, nil) else { continue }
+                  sh.sh_type == UInt32(SHT_SYMTAB) || sh.sh_type == UInt32(SHT_DYNSYM) else { continue }
+            guard sh.sh_entsize > 0, let data = elf_getdata(s, nil) else {
+                problem = "its symbol table is malformed (sh_entsize \(sh.sh_entsize), \(sh.sh_size) bytes)"
+                continue
+            }
             let count = Int(sh.sh_size / sh.sh_entsize)
             for i in 0..<count {
                 var sym = GElf_Sym()
@@ -199,6 +207,6 @@ public final class ElfFile {
                 out.append(ElfSymbol(name: name, value: sym.st_value, size: sym.st_size, section: sym.st_shndx))
             }
         }
-        return out
+        return (out, problem)
     }
 }

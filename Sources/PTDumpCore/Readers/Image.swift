@@ -21,6 +21,8 @@ public struct Image: Sendable {
     public var virtualHints: [(vaddr: UInt64, paddr: UInt64)] = []
     /// Symbols of an ELF executable.
     public var symbols: [ElfSymbol] = []
+    /// Why a symbol table the executable has could not be read.
+    public var symbolTableProblem: String?
     /// Virtual views of an executable's loaded segments (symbol → physical address).
     public var loadedViews: [VirtualView] = []
     /// Section headers of an executable.
