@@ -3,12 +3,15 @@
 public struct JSONFormatter<A: Architecture>: RangeSink {
     let out: TextOutput
     let arch: A
+    /// The architecture's attribute table, read once.
+    let attributes: [AttributeBit]
     private var ranges = 0
     private var mappedBytes: UInt64 = 0
 
     public init(out: TextOutput, arch: A) {
         self.out = out
         self.arch = arch
+        self.attributes = arch.attributes
     }
 
     public mutating func marker(_ name: String) {}
@@ -20,7 +23,7 @@ public struct JSONFormatter<A: Architecture>: RangeSink {
         var s = "{\"start\":\"\(hex16(r.start))\",\"end\":\"\(hex16(r.end))\",\"size\":\(r.size)"
         s += ",\"level\":\"\(r.level >= 0 && r.level < arch.levelNames.count ? arch.levelNames[r.level] : "")\""
         s += ",\"marker\":\(jsonString(r.marker)),\"present\":\(p.present)"
-        let names = r.prot == 0 ? [] : arch.attributes.filter { $0.isSet(in: r.prot) }.map { jsonString($0.name) }
+        let names = r.prot == 0 ? [] : attributes.filter { $0.isSet(in: r.prot) }.map { jsonString($0.name) }
         s += ",\"attributes\":[\(names.joined(separator: ","))],\"prot\":\"\(hex(r.prot))\""
         s += ",\"effective\":{\"user\":\(p.user),\"write\":\(p.write),\"execute\":\(p.execute),\"user_execute\":\(p.userExecute)}"
         if let pa = r.physical { s += ",\"phys\":\"\(hex16(pa))\"" }

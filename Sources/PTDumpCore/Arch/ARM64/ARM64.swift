@@ -136,7 +136,9 @@ public struct ARM64: Architecture {
                            userExecute: present && prot & ARM64EntryBits.uxn.rawValue == 0)
     }
 
-    public var attributes: [AttributeBit] { Self.pteBits.flatMap(\.bits) }
+    public var attributes: [AttributeBit] { Self.attributeBits }
+    /// Every column's attribute, once.
+    static let attributeBits = pteBits.flatMap(\.bits)
     public var textStyle: KernelTextStyle { Self.text }
     public var wxRule: WXRule { Self.wxRule(pageSize: pageSize) }
 }

@@ -110,7 +110,9 @@ public struct RISCV64: Architecture {
                            execute: exec, userExecute: exec && b.contains(.user))
     }
 
-    public var attributes: [AttributeBit] { Self.pteBits.flatMap(\.bits) }
+    public var attributes: [AttributeBit] { Self.attributeBits }
+    /// Every column's attribute, once.
+    static let attributeBits = pteBits.flatMap(\.bits)
     public var textStyle: KernelTextStyle { Self.text }
     public var wxRule: WXRule { Self.wx }
 }
