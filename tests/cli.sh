@@ -177,6 +177,10 @@ sleep 0.5; kill -BUS $pid 2>/dev/null; wait $pid; rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ] && grep -q "the file changed" "$TMP/err"
 check "SIGBUS (a file truncated under the mapping) is one line and exit 2" $? "exit $rc" "$(cat "$TMP/err")"
 
+run --max-table-refs 1 samples/x86_64-4level-kasan/image.ptd
+[ "$rc" -eq 2 ] && grep -q "more than the 1 --max-table-refs allows" "$TMP/err"
+check "--max-table-refs stops the walk with exit 2 and names the table" $? "exit $rc" "$(cat "$TMP/err")"
+
 run --max-ranges 5 "$S4/image.ptd"
 [ "$rc" -eq 2 ] && [ "$(wc -l < "$TMP/out")" -le 8 ] && grep -q "stopped after 5 ranges" "$TMP/err"
 check "--max-ranges stops the walk with exit 2 and says why" $? "exit $rc" "$(cat "$TMP/err")"

@@ -31,9 +31,9 @@ struct Actions {
         try finish(report)
     }
 
-    func checkWX(json: Bool, window: WalkRange?, maxRanges: Int) throws {
+    func checkWX(json: Bool, window: WalkRange?, limits: DumpOptions) throws {
         let (results, report) = PageTableDump.checkWX(platform: platform, memory: image.memory, window: window,
-                                                      maxRanges: maxRanges)
+                                                      maxRanges: limits.maxRanges, maxTableReferences: limits.maxTableReferences)
         let out = TextOutput(fd: 1)
         let symbols = Symbolizer(map: options.systemMap, kernelOffset: image.vmcoreinfo?.kernelOffset ?? 0)
         var failed = false
@@ -44,7 +44,7 @@ struct Actions {
                 if let header = r.header { out.write(header + "\n") }
                 for line in r.checker.findingLines(symbolize: symbols.describe) { out.write(line + "\n") }
                 // A walk cut short has no verdict: finish says why and exits 2.
-                if report.rangeLimit == nil { out.write(r.checker.verdict + "\n") }
+                if !report.stoppedEarly { out.write(r.checker.verdict + "\n") }
             }
             failed = failed || !r.checker.passed
         }
@@ -71,7 +71,10 @@ struct Actions {
         if let limit = report.rangeLimit {
             printError("ptdump: \(file): stopped after \(limit) ranges: the tables map more distinct ranges than a kernel's do (shared tables fanned out?); pass --max-ranges N to allow more")
         }
+        if let o = report.overReferenced {
+            printError("ptdump: \(file): stopped: \(o.references) entries point at the page table at \(hex(o.table)), more than the \(o.limit) --max-table-refs allows (tables shared in a pattern no kernel builds?); pass --max-table-refs N to allow more")
+        }
         for p in report.problems { printError("ptdump: \(file): \(p)") }
-        if report.rangeLimit != nil || !report.problems.isEmpty { throw ExitCode(2) }
+        if report.stoppedEarly || !report.problems.isEmpty { throw ExitCode(2) }
     }
 }

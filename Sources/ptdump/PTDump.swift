@@ -83,9 +83,13 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Stop with exit status 2 after N ranges (default \(PageTableDump.defaultMaxRanges)): bounds the work on hostile tables.", valueName: "N"))
     var maxRanges: Int?
 
+    @Option(help: ArgumentHelp("Stop with exit status 2 when one page table is pointed at more than N times (default \(PageTableDump.defaultMaxTableReferences)).", valueName: "N"))
+    var maxTableRefs: Int?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("no image given") }
         if let m = maxRanges, m < 1 { throw ValidationError("--max-ranges must be at least 1") }
+        if let m = maxTableRefs, m < 1 { throw ValidationError("--max-table-refs must be at least 1") }
         let modes = [checkWx, info, walk != nil, save != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
@@ -107,10 +111,10 @@ struct PTDump: ParsableCommand {
             if let f = format, !f.isJSON, f.name != "kernel", f.name != platform.architecture.textStyle.name {
                 throw ImageError.contradiction("--format \(f.name) is another architecture's text; this image is \(platform.arch.value) (use --format kernel or json)")
             }
-            let limit = maxRanges ?? PageTableDump.defaultMaxRanges
-            if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, maxRanges: limit) }
             var dump = DumpOptions(json: format?.isJSON == true, physical: phys, window: window)
-            dump.maxRanges = limit
+            dump.maxRanges = maxRanges ?? PageTableDump.defaultMaxRanges
+            dump.maxTableReferences = maxTableRefs ?? PageTableDump.defaultMaxTableReferences
+            if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump) }
             try action.print(dump)
         } catch let e as ImageError {
             fail(file, e.description)

@@ -33,6 +33,25 @@ import Testing
         #expect(check.rangeLimit == 50_000)
     }
 
+    @Test func aTableWalkedAgainAndAgainStopsAtTheReferenceLimit() throws {
+        let b = fanOut()
+        let p = try x86Platform(root: b.root)
+        var options = DumpOptions()
+        options.maxTableReferences = 600
+        let report = PageTableDump.print(platform: p, memory: try b.physicalMemory(), options: options, out: TextOutput())
+        let o = try #require(report.overReferenced)
+        #expect(o.references == 601 && o.limit == 600)
+        #expect(o.table == PhysicalAddress(b.physicalBase + 3 * 4096))       // the shared PTE table
+        // Real kernels' sharing stays far below the default: every sample walks to its end.
+        for name in ["x86_64-4level-kasan", "arm64-4k-48-kasan", "x86_64-5level-kasan"] {
+            let image = try ImageLoader.load(path: "\(repoRoot)/samples/\(name)/image.ptd")
+            let q = try PlatformResolver.resolve(image: image, options: Options())
+            var tight = DumpOptions()
+            tight.maxTableReferences = 4096
+            #expect(!PageTableDump.print(platform: q, memory: image.memory, options: tight, out: TextOutput()).stoppedEarly, "\(name)")
+        }
+    }
+
     @Test func aFanOutThatMergesIsWalkedOnceAndPrintsLittle() throws {
         var b = fanOut()
         // Same permissions everywhere: the whole address space coalesces.

@@ -8,6 +8,8 @@ public struct DumpOptions: Sendable {
     public var window: WalkRange?
     /// Stop after this many ranges (`--max-ranges`).
     public var maxRanges = PageTableDump.defaultMaxRanges
+    /// Stop when one table has been pointed at this often (`--max-table-refs`).
+    public var maxTableReferences = PageTableDump.defaultMaxTableReferences
 
     public init(json: Bool = false, physical: Bool = false, window: WalkRange? = nil) {
         self.json = json

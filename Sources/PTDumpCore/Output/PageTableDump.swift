@@ -8,16 +8,20 @@ public enum PageTableDump {
         arch: A, memory: any PhysicalMemory, root: PhysicalAddress, rootLevel: Int = 0, base: VirtualAddress = 0,
         ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, physical: Bool = false,
         physicalColumn: Bool = false, kasanShortcut: Bool = false, finalAddress: UInt64 = 0,
-        maxRanges: Int = defaultMaxRanges, sink: S, report: inout WalkReport
+        maxRanges: Int = defaultMaxRanges, maxTableReferences: Int = defaultMaxTableReferences,
+        sink: S, report: inout WalkReport
     ) -> S {
         var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical || physicalColumn, kasanShortcut: kasanShortcut,
                             shortcutPhysical: physicalColumn)
+        walker.maxTableReferences = maxTableReferences
         var c = RangeCoalescer(markers: markers, advance: advance, breaksOnPhysical: physical, sink: sink)
         walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { (r: Run) -> Bool in
             c.feed(r)
             return c.rangeCount < maxRanges
         }
-        if walker.stoppedEarly {
+        if let (table, count) = walker.overReferenced {
+            report.overReferenced = (table, count, maxTableReferences)
+        } else if walker.stoppedEarly {
             report.rangeLimit = maxRanges
         } else {
             c.finish(at: finalAddress)
@@ -33,6 +37,9 @@ public enum PageTableDump {
     /// tables give, far fewer than a hostile fan-out of shared tables would.
     public static let defaultMaxRanges = 2_000_000
 
+    /// Entries that may point at one table before the walk stops (`--max-table-refs`).
+    public static let defaultMaxTableReferences = 1_000_000
+
     /// Prints `platform`'s tables to `out` as text (or JSON lines).
     public static func printText(platform: Platform, memory: any PhysicalMemory, out: TextOutput) -> WalkReport {
         print(platform: platform, memory: memory, options: DumpOptions(), out: out)
@@ -47,8 +54,10 @@ public enum PageTableDump {
 
     /// Runs the W^X check over the main root and any extra check roots.
     public static func checkWX(platform: Platform, memory: any PhysicalMemory, window: WalkRange? = nil,
-                               maxRanges: Int = defaultMaxRanges) -> ([WXCheckResult], WalkReport) {
-        platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window, maxRanges: maxRanges))
+                               maxRanges: Int = defaultMaxRanges,
+                               maxTableReferences: Int = defaultMaxTableReferences) -> ([WXCheckResult], WalkReport) {
+        platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window, maxRanges: maxRanges,
+                                         maxTableReferences: maxTableReferences))
     }
 }
 
@@ -65,7 +74,8 @@ private struct TextWalk: ArchitectureVisitor {
                               ranges: l.ranges, markers: l.markers, advance: l.advance,
                               physical: options.physical, physicalColumn: !options.json && arch.textStyle.physicalColumn,
                               kasanShortcut: l.kasanShortcut,
-                              finalAddress: final, maxRanges: options.maxRanges, sink: sink, report: &report)
+                              finalAddress: final, maxRanges: options.maxRanges,
+                              maxTableReferences: options.maxTableReferences, sink: sink, report: &report)
         }
         if options.json {
             var s = go(JSONFormatter(out: out, arch: arch))
@@ -78,7 +88,7 @@ private struct TextWalk: ArchitectureVisitor {
 }
 
 private struct CheckWalk: ArchitectureVisitor {
-    let platform: Platform, memory: any PhysicalMemory, window: WalkRange?, maxRanges: Int
+    let platform: Platform, memory: any PhysicalMemory, window: WalkRange?, maxRanges: Int, maxTableReferences: Int
 
     func visit<A: Architecture>(_ arch: A) -> ([WXCheckResult], WalkReport) {
         var report = WalkReport()
@@ -91,7 +101,8 @@ private struct CheckWalk: ArchitectureVisitor {
             let c = PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                                       ranges: l.checkRanges, markers: l.checkMarkers, advance: l.advance,
                                       kasanShortcut: l.kasanShortcut, finalAddress: window.map { $0.last.rawValue &+ 1 } ?? 0,
-                                      maxRanges: maxRanges, sink: WXChecker(rule: rule), report: &report)
+                                      maxRanges: maxRanges, maxTableReferences: maxTableReferences,
+                                      sink: WXChecker(rule: rule), report: &report)
             results.append(WXCheckResult(header: header, checker: c))
         }
         return (results, report)

@@ -10,6 +10,10 @@ public struct WalkReport: Sendable {
     public var tableBytes = 4096
     /// Set when the walk stopped at this many ranges (`--max-ranges`) before its end.
     public var rangeLimit: Int?
+    /// Set when one table was pointed at more often than `--max-table-refs` allows.
+    public var overReferenced: (table: PhysicalAddress, references: Int, limit: Int)?
+    /// True when the walk stopped before its end, for either limit.
+    public var stoppedEarly: Bool { rangeLimit != nil || overReferenced != nil }
 
     public init() {}
 }

@@ -29,6 +29,13 @@ public struct Walker<A: Architecture> {
     public private(set) var problems: [WalkProblem] = []
     /// True when the consumer stopped the walk before its end.
     public private(set) var stoppedEarly = false
+    /// Entries the walk may see pointing at any one table before it stops (`--max-table-refs`):
+    /// memoisation keeps a kernel's sharing (KASAN's early shadow, fan-outs of one table)
+    /// far below it; only tables walked again and again in place reach it.
+    public var maxTableReferences = Int.max
+    /// The table that reached `maxTableReferences`, and the count, when one did.
+    public private(set) var overReferenced: (table: PhysicalAddress, references: Int)?
+    private var references: [PhysicalAddress: Int] = [:]
     /// Table pages read (each distinct summarized table once).
     public private(set) var tablesRead = 0
     /// Physical addresses of the table pages read, for `--save`.
@@ -66,7 +73,7 @@ public struct Walker<A: Architecture> {
             var out = StreamSink(emit: emit)
             walk(root: root, level: level, base: base.rawValue, ranges: ranges, into: &out)
             problems += out.problems
-            stoppedEarly = stoppedEarly || out.stopped
+            stoppedEarly = stoppedEarly || out.stopped || overReferenced != nil
         }
     }
 
@@ -78,7 +85,7 @@ public struct Walker<A: Architecture> {
 
     private mutating func walk(root: PhysicalAddress, level: Int, base: UInt64, ranges: [WalkRange], into out: inout StreamSink) {
         let span = arch.levels[level].tableSpan
-        for range in ranges where !out.stopped {
+        for range in ranges where !out.stopped && overReferenced == nil {
             let r = (first: range.first.rawValue, last: range.last.rawValue)
             guard level == 0, base == 0, span != 0 else {
                 visit(pa: root, li: level, base: base, first: r.first, last: r.last, parent: nil, from: nil, into: &out)
@@ -87,7 +94,7 @@ public struct Walker<A: Architecture> {
             // The top table covers the low half and, sign-extended, the high half; addresses
             // between them are not canonical and are not walked.
             var first = r.first
-            while first <= r.last && !out.stopped {
+            while first <= r.last && !out.stopped && overReferenced == nil {
                 let chunk = first & ~(span - 1)
                 let chunkLast = chunk &+ (span - 1)
                 let last = min(r.last, chunkLast)
@@ -126,7 +133,7 @@ public struct Walker<A: Architecture> {
         tablesRead += 1
         tablePages.insert(pa)
         let bottom = li == arch.levels.count - 1
-        if out.stopped { return }
+        if out.stopped || overReferenced != nil { return }
         for i in lo...hi {
             let va = base &+ (UInt64(i) << shift)
             let e = table[i]
@@ -145,13 +152,19 @@ public struct Walker<A: Architecture> {
             case .table(let child):
                 // The consumer's stop is looked at before each descent (a leaf table adds at
                 // most its own entries), not on the per-entry path.
-                if out.stopped { return }
+                if out.stopped || overReferenced != nil { return }
                 if kasanShortcut, let v = earlyShadowEntry(pa: child, li: li + 1) {
                     let bottomLevel = arch.levels[arch.levels.count - 1].kernelLevel
                     let pa = tracksPhysical && shortcutPhysical ? arch.outputAddress(v, level: arch.levels.count - 1).rawValue : nil
                     out.append(Run(start: max(first, va), last: max(first, va), shift: L.shift, level: bottomLevel,
                                    prot: arch.prot(v, kernelLevel: bottomLevel), effective: 0, physical: pa, staleEffective: true))
                     continue
+                }
+                let seen = references[child, default: 0] &+ 1
+                references[child] = seen
+                if seen > maxTableReferences {
+                    overReferenced = (child, seen)
+                    return
                 }
                 let eff = arch.effective(e, parent: parent)
                 let entryLast = va &+ ((UInt64(1) << shift) &- 1)
