@@ -182,12 +182,7 @@ public struct KernelImageView<A: Architecture> {
         if let known = leaves.map[page] {
             hit = known
         } else {
-            var found: (PhysicalAddress, UInt64)?
-            if let steps = try? tables.translate(VirtualAddress(page), root: root), let leaf = steps.last, leaf.kind == .leaf,
-               tables.leafPermissions(steps)?.present == true {
-                let size = tables.arch.levels[leaf.level].entrySpan
-                found = (tables.arch.outputAddress(leaf.entry, level: leaf.level) + (page & (size &- 1)), size &- (page & (size &- 1)))
-            }
+            let found = tables.mapping(of: VirtualAddress(page), root: root)
             if leaves.map.count > 1 << 16 { leaves.map.removeAll() }
             leaves.map[page] = .some(found)
             hit = found

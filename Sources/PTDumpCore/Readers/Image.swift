@@ -34,6 +34,12 @@ public struct Image: Sendable {
         self.arch = arch
     }
 
+    /// Where the architecture `kind` was learnt: the file's header, the compact image's
+    /// note, or else `--arch`.
+    public func archFact(_ kind: ArchKind) -> Fact<ArchKind> {
+        Fact(kind, arch != nil ? archSource : noteValue("arch") != nil ? .imageNote("arch") : .flag("--arch"))
+    }
+
     /// A value of the compact image's note.
     public func noteValue(_ key: String) -> String? { ptdumpNote.first { $0.key == key }?.value }
 

@@ -66,12 +66,14 @@ public struct PageTables<A: Architecture> {
         return arch.outputAddress(leaf.entry, level: leaf.level)
     }
 
-    /// The physical address `va` translates to, when it is mapped.
-    public func physicalAddress(of va: VirtualAddress, root: PhysicalAddress) -> PhysicalAddress? {
+    /// Where `va` is mapped, when it is: its physical address and the bytes left in its
+    /// page or block from there.
+    public func mapping(of va: VirtualAddress, root: PhysicalAddress) -> (pa: PhysicalAddress, left: UInt64)? {
         guard let steps = try? translate(va, root: root), let p = leafPermissions(steps), p.present,
               let leaf = steps.last else { return nil }
         let size = arch.levels[leaf.level].entrySpan
-        return arch.outputAddress(leaf.entry, level: leaf.level) + (va.rawValue & (size &- 1))
+        let offset = va.rawValue & (size &- 1)
+        return (arch.outputAddress(leaf.entry, level: leaf.level) + offset, size &- offset)
     }
 
     /// The lowest present leaf at or above `from` and at most `last`: its VA and the PA it maps.

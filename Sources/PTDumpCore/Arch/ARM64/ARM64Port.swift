@@ -80,8 +80,7 @@ public enum ARM64Port: ArchitecturePort {
         var layout = profile.value.layout(context(t))
         if let k = kernelMarkers { layout.adopt(markers: k.markers, source: k.source) }
 
-        let archSource: FactSource = image.arch != nil ? image.archSource : image.noteValue("arch") != nil ? .imageNote("arch") : .flag("--arch")
-        return Platform(arch: Fact(kind, archSource), paging: .arm64(arch), root: root,
+        return Platform(arch: image.archFact(kind), paging: .arm64(arch), root: root,
                         levels: Fact(arch.levelCount, FactSource("derived: CONFIG_PGTABLE_LEVELS = (VA_BITS - 4) / (PAGE_SHIFT - 3)")),
                         pageSize: pageSize, vaBits: vaBits, layout: layout, profile: profile)
     }

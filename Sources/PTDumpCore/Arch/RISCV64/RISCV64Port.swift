@@ -79,8 +79,7 @@ public enum RISCV64Port: ArchitecturePort {
         profile.value.derivedFacts(&t, context(t))
         let layout = profile.value.layout(context(t))
 
-        let archSource: FactSource = image.arch != nil ? .elfHeader("e_machine") : image.noteValue("arch") != nil ? .imageNote("arch") : .flag("--arch")
-        return Platform(arch: Fact(kind, archSource), paging: .riscv64(arch), root: root, levels: levels,
+        return Platform(arch: image.archFact(kind), paging: .riscv64(arch), root: root, levels: levels,
                         pageSize: Fact(4096, .defaultValue("riscv64")),
                         vaBits: Fact(va, FactSource("derived: Sv\(va) from the level count")), layout: layout, profile: profile)
     }
@@ -151,7 +150,7 @@ public enum RISCV64Port: ArchitecturePort {
             // kasan_init() maps the shadow of the kernel image and of the linear map; nothing
             // else lives at either address without KASAN.
             let probes = [RISCV64Formulas.kernelLinkAddress, pageOffset].map(RISCV64Formulas.kasanShadow(of:))
-            if probes.allSatisfy({ tables.physicalAddress(of: VirtualAddress($0), root: root) != nil }) {
+            if probes.allSatisfy({ tables.mapping(of: VirtualAddress($0), root: root) != nil }) {
                 t.offer(.kasan, KasanMode.generic.rawValue, .inferred("the KASAN shadows of KERNEL_LINK_ADDR and PAGE_OFFSET (\(probes.map { hex($0) }.joined(separator: ", "))) are mapped"))
             } else {
                 t.offer(.kasan, KasanMode.off.rawValue, .inferred("no KASAN shadow mapped at \(hex(probes[0]))"))

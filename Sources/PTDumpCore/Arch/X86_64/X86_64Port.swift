@@ -98,7 +98,7 @@ public enum X86_64Port: ArchitecturePort {
         var layout = profile.value.layout(LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48))
         if let k = kernelMarkers { layout.adopt(markers: k.markers, source: k.source) }
 
-        var platform = Platform(arch: Fact(kind, image.arch != nil ? image.archSource : .flag("--arch")),
+        var platform = Platform(arch: image.archFact(kind),
                                 paging: .x86_64(arch), root: root, levels: lv,
                                 pageSize: Fact(4096, .defaultValue("x86_64")),
                                 vaBits: Fact(fiveLevel ? 57 : 48, .defaultValue("from the level count")),
