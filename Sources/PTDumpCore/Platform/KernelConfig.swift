@@ -16,6 +16,19 @@ public struct KernelConfig: Sendable {
         values = v
     }
 
+    /// Options given directly.
+    public init(values: [String: String]) { self.values = values }
+
+    /// This configuration with each option of `aliases` (a release's name → the name the
+    /// profiles read) also present under the name the profiles read, unless it is already set.
+    public func aliasing(_ aliases: [String: String]) -> KernelConfig {
+        var v = values
+        for (releaseName, readName) in aliases where v[readName] == nil {
+            if let value = values[releaseName] { v[readName] = value }
+        }
+        return KernelConfig(values: v)
+    }
+
     /// True for `=y` or `=m`. `name` is without the `CONFIG_` prefix.
     public func isEnabled(_ name: String) -> Bool {
         guard let v = values[name] else { return false }

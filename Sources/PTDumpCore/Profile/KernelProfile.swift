@@ -23,6 +23,9 @@ public struct KernelProfile: Sendable {
     public var configFacts: @Sendable (inout FactTable, KernelConfig?, LayoutContext) -> Void
     /// Offers every layout fact still unknown from this release's formulas.
     public var derivedFacts: @Sendable (inout FactTable, LayoutContext) -> Void
+    /// Options this release renamed: its name → the name the ports and profiles read (the
+    /// oldest release's), applied to `--kernel-config` before anything reads it.
+    public var configAliases: [String: String] = [:]
 
     public init(release: KernelRelease, markers: [MarkerSpec], walkRanges: @escaping @Sendable (LayoutContext) -> [WalkRange],
                 markerAdvance: MarkerAdvance, checkUsesMarkers: Bool, kasanEarlyShadowShortcut: Bool,
@@ -53,6 +56,17 @@ public struct KernelProfile: Sendable {
             return "\(arch) with \(pageSize / 1024)K pages has \(g.vaBits.map(String.init).joined(separator: ", ")) VA bits in \(name), not \(vaBits)"
         }
         return nil
+    }
+
+    /// `chosen` when it builds `pageSize`/`vaBits`; when nothing named the release (its source
+    /// is a default) the first of `profiles` that does; else the reason it cannot be.
+    public static func fitting(_ chosen: Fact<KernelProfile>, from profiles: [KernelProfile], arch: ArchKind,
+                               pageSize: Int, vaBits: Int) -> Result<Fact<KernelProfile>, ImageError> {
+        guard let why = chosen.value.unsupportedReason(arch: arch, pageSize: pageSize, vaBits: vaBits) else { return .success(chosen) }
+        if chosen.source.isDefault, let p = profiles.first(where: { $0.unsupportedReason(arch: arch, pageSize: pageSize, vaBits: vaBits) == nil }) {
+            return .success(Fact(p, FactSource("\(chosen.source); \(p.name) is the first release that builds \(pageSize / 1024)K pages with \(vaBits)-bit VA")))
+        }
+        return .failure(.contradiction(why))
     }
 
     /// The layout these facts give: markers whose condition holds, in order, and the ranges.

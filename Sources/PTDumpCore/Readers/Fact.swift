@@ -12,6 +12,9 @@ public struct FactSource: Sendable, Equatable, CustomStringConvertible {
     public static func inferred(_ how: String) -> FactSource { .init("inferred from the tables (\(how))") }
     public static func elfHeader(_ what: String) -> FactSource { .init("ELF header \(what)") }
     public static func defaultValue(_ why: String) -> FactSource { .init("default (\(why))") }
+
+    /// True for a `defaultValue`: nothing in the image or the flags said it.
+    public var isDefault: Bool { description.hasPrefix("default (") }
 }
 
 /// A value with its source.

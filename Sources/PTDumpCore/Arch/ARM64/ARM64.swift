@@ -23,7 +23,7 @@ public struct ARM64EntryBits: OptionSet, Sendable {
 }
 
 /// arm64 (AArch64) stage-1 translation of the kernel half (TTBR1) as Linux's ptdump sees
-/// it: 4K, 16K or 64K granule, 2 to 4 levels, the kernel's level folding and names.
+/// it: 4K, 16K or 64K granule, 2 to 4 levels (5 with LPA2), the kernel's level folding and names.
 public struct ARM64: Architecture {
     public var kind: ArchKind { .arm64 }
     public let levels: [TableLevel]
@@ -37,7 +37,12 @@ public struct ARM64: Architecture {
     public let vaBitsConfigured: Int
     /// `CONFIG_ARM64_PA_BITS_52` (64K only): OA[51:48] sits in descriptor bits 15:12.
     public let pa52: Bool
-    /// `PTE_ADDR_LOW`: bits [47:PAGE_SHIFT].
+    /// FEAT_LPA2 (`TCR_EL1.DS`, Linux 6.9+): 52-bit VA and PA with 4K or 16K pages. Output
+    /// addresses use bits [49:PAGE_SHIFT] and OA[51:50] sits in bits 9:8, where the
+    /// shareability field was (shareability then comes from TCR); with 4K pages a fifth
+    /// level (the kernel's pgd over its p4d) translates VA bits 51:48.
+    public let lpa2: Bool
+    /// `PTE_ADDR_LOW`: bits [47:PAGE_SHIFT] ([49:PAGE_SHIFT] with LPA2).
     public let addressMask: UInt64
 
     /// `CONFIG_PGTABLE_LEVELS` = `ARM64_HW_PGTABLE_LEVELS(VA_BITS)` = (va - 4) / (PAGE_SHIFT - 3).
@@ -45,25 +50,28 @@ public struct ARM64: Architecture {
 
     /// The paging of a kernel with `pageSize`-byte pages and `vaBits` (`VA_BITS`); nil when
     /// the granule is not 4K, 16K or 64K or the VA size gives fewer than 2 or more than 4
-    /// levels. `pa52` is `CONFIG_ARM64_PA_BITS_52` (ignored unless 64K).
+    /// levels (5 for 4K pages with 52-bit VA). `pa52` is `CONFIG_ARM64_PA_BITS_52` (ignored
+    /// unless 64K); 52-bit VA with 4K or 16K pages is always LPA2, the only way to have it.
     public init?(pageSize: Int, vaBits: Int, pa52: Bool = false) {
         guard [4096, 16384, 65536].contains(pageSize), vaBits >= 25, vaBits <= 52 else { return nil }
         let ps = pageSize.trailingZeroBitCount
         let bits = ps - 3
         let n = Self.levelCount(pageShift: ps, vaBits: vaBits)
-        guard n >= 2, n <= 4, vaBits > bits * n + 3, vaBits <= bits * n + 3 + bits else { return nil }
+        let lpa2 = pageSize != 65536 && vaBits == 52
+        guard n >= 2, n <= (lpa2 ? 5 : 4), vaBits > bits * n + 3, vaBits <= bits * n + 3 + bits else { return nil }
         self.pageSize = UInt64(pageSize)
         pageShift = ps
         levelCount = n
         vaBitsConfigured = vaBits
         self.pa52 = pa52 && pageSize == 65536
-        addressMask = ((UInt64(1) << UInt64(48 - ps)) - 1) << UInt64(ps)
+        self.lpa2 = lpa2
+        addressMask = ((UInt64(1) << UInt64((lpa2 ? 50 : 48) - ps)) - 1) << UInt64(ps)
         // Kernel levels of the real levels, top first: the p4d is always folded; the pud
         // folds below 4 levels and the pmd at 2. A hole at the top is reported at depth 0
         // (`real_depth`), a leaf at the kernel level whose callback saw the entry.
-        // Kernel level of each real level below the top: the last n-1 of pud, pmd, pte.
-        let below = Array([2, 3, 4].suffix(n - 1))
-        let topKernelLevel = n == 4 ? 0 : below[0] - 1
+        // Kernel level of each real level below the top: the last n-1 of p4d, pud, pmd, pte.
+        let below = Array([1, 2, 3, 4].suffix(n - 1))
+        let topKernelLevel = n >= 4 ? 0 : below[0] - 1
         var lv = [TableLevel(shift: bits * n + 3, entries: 1 << (vaBits - (bits * n + 3)),
                              kernelLevel: topKernelLevel, holeLevel: 0)]
         for k in below {
@@ -75,7 +83,8 @@ public struct ARM64: Architecture {
 
     /// Physical address held in a table, block or page descriptor (`__pte_to_phys`).
     @inline(__always) public func address(_ e: UInt64) -> UInt64 {
-        pa52 ? (e & addressMask) | ((e & 0xf000) << 36) : e & addressMask
+        if lpa2 { return (e & addressMask) | ((e & 0x300) << 42) }
+        return pa52 ? (e & addressMask) | ((e & 0xf000) << 36) : e & addressMask
     }
 
     /// `pte_present`: `PTE_VALID` or `PTE_PROT_NONE`.

@@ -11,13 +11,20 @@ struct ARM64Encoder: LeafEncoder {
     /// `PTE_NG`.
     static let notGlobal: UInt64 = 1 << 11
 
-    func table(_ pa: PhysicalAddress) -> UInt64 { pa.rawValue | 3 }
+    func table(_ pa: PhysicalAddress) -> UInt64 { encode(pa) | 3 }
+
+    /// `__phys_to_pte_val`: with LPA2, OA[51:50] goes to bits 9:8.
+    private func encode(_ pa: PhysicalAddress) -> UInt64 {
+        arch.lpa2 ? (pa.rawValue & arch.addressMask) | ((pa.rawValue >> 42) & 0x300) : pa.rawValue
+    }
 
     func unsupportedReason(_ a: MappingAttributes) -> String? { nil }
 
     func leaf(_ pa: PhysicalAddress, _ a: MappingAttributes, last: Bool) -> UInt64 {
-        // PTE_VALID | PTE_AF | PTE_SHARED (inner shareable) | AttrIndx; pages add PTE_TYPE_PAGE.
-        var e = pa.rawValue | ARM64EntryBits.valid.rawValue | (1 << 10) | (3 << 8) | UInt64(a.memoryType.rawValue) << 2
+        // PTE_VALID | PTE_AF | PTE_MAYBE_SHARED (inner shareable; none with LPA2, where bits 9:8
+        // are address bits) | AttrIndx; pages add PTE_TYPE_PAGE.
+        let shared: UInt64 = arch.lpa2 ? 0 : 3 << 8
+        var e = encode(pa) | ARM64EntryBits.valid.rawValue | (1 << 10) | shared | UInt64(a.memoryType.rawValue) << 2
         if last { e |= ARM64EntryBits.table.rawValue }
         if a.user { e |= ARM64EntryBits.user.rawValue }
         if !a.write { e |= ARM64EntryBits.rdonly.rawValue }

@@ -6,7 +6,7 @@ public enum ARM64Port: ArchitecturePort {
     public static var textFormatName: String { ARM64.text.name }
     public static let elfMachine: UInt16 = 183
     public static let levelsHelp = "must match the page and VA size"
-    public static let profiles = [linux6_1]
+    public static let profiles = [linux6_1, linux6_12]
 
     public static func missingRawFlags(_ o: Options) -> [String] {
         var missing: [String] = []
@@ -15,12 +15,14 @@ public enum ARM64Port: ArchitecturePort {
         return missing
     }
 
-    public static func resolve(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform {
+    public static func resolve(image: Image, options o: Options, profile chosen: Fact<KernelProfile>) throws(ImageError) -> Platform {
         let vi = image.vmcoreinfo
         let pageSize = try resolvePageSize(image: image, options: o)
         let vaBits = try resolveVABits(image: image, options: o)
-        if let why = profile.value.unsupportedReason(arch: kind, pageSize: pageSize.value, vaBits: vaBits.value) {
-            throw .contradiction(why + " (page size: \(pageSize.source); VA bits: \(vaBits.source))")
+        let profile: Fact<KernelProfile>
+        switch KernelProfile.fitting(chosen, from: profiles, arch: kind, pageSize: pageSize.value, vaBits: vaBits.value) {
+        case .success(let p): profile = p
+        case .failure(let e): throw .contradiction("\(e) (page size: \(pageSize.source); VA bits: \(vaBits.source))")
         }
 
         var t = try FactTable(savedIn: image)
@@ -32,6 +34,9 @@ public enum ARM64Port: ArchitecturePort {
         }
         guard let arch = ARM64(pageSize: pageSize.value, vaBits: vaBits.value, pa52: t.flag(.pa52)) else {
             throw .contradiction("arm64 \(pageSize.value)-byte pages with \(vaBits.value)-bit VA is not a translation arm64 has")
+        }
+        if arch.lpa2, let t1sz = vi?.number("TCR_EL1_T1SZ"), t1sz != 12 {
+            throw .contradiction("this 52-bit-VA kernel runs with NUMBER(TCR_EL1_T1SZ)=\(t1sz), not 12: the CPU has no FEAT_LPA2 and the kernel folded its top level at boot, which ptdump does not decode yet")
         }
         if let l = o.levels, l != arch.levelCount {
             throw .contradiction("--levels \(l) contradicts \(pageSize.value / 1024)K pages with \(vaBits.value)-bit VA, which use \(arch.levelCount) levels")
@@ -65,6 +70,7 @@ public enum ARM64Port: ArchitecturePort {
         }
         t.offer(.vaBitsActual, UInt64(va), FactSource("derived: vabits_actual = VA_BITS"))
         if let size = vi?.value("SIZE(page)").flatMap({ Int($0) }), size > 1, size <= 1 << 12 {
+            t.offer(.structPageSize, UInt64(size), .vmcoreinfo("SIZE(page)"))
             t.offer(.structPageShift, UInt64(Int.bitWidth - (size - 1).leadingZeroBitCount), .vmcoreinfo("SIZE(page), rounded up to a power of 2"))
         }
         var kernelMarkers: KernelMarkerTable?
@@ -189,7 +195,9 @@ public enum ARM64Port: ArchitecturePort {
         let vaActual = Int(truncatingIfNeeded: t[.vaBitsActual]?.value ?? UInt64(vaBits))
         for (mode, scale) in [(KasanMode.generic, 3), (.softwareTags, 4)] {
             let sw = mode == .softwareTags
-            let off = ARM64Formulas.defaultShadowOffset(vaBits: vaBits, swTags: sw)
+            // 52-bit VA with 16K pages takes the 47-bit default offset.
+            let offsetBits = vaBits == 52 && tables.arch.pageSize == 16384 ? 47 : vaBits
+            let off = ARM64Formulas.defaultShadowOffset(vaBits: offsetBits, swTags: sw)
             let (start, end) = ARM64Formulas.kasanShadow(offset: off, scaleShift: scale, vaBitsActual: vaActual)
             let pageEndShadow = (start >> UInt64(scale)) &+ off
             if readOnly(end &- tables.arch.pageSize) && readOnly(pageEndShadow) {

@@ -6,7 +6,7 @@ public enum X86_64Port: ArchitecturePort {
     public static var textFormatName: String { X86_64.text.name }
     public static let elfMachine: UInt16 = 62
     public static let levelsHelp = "4 or 5"
-    public static let profiles = [linux6_1]
+    public static let profiles = [linux6_1, linux6_12]
 
     /// `__START_KERNEL_map`.
     public static let startKernelMap: UInt64 = 0xffff_ffff_8000_0000
