@@ -9,6 +9,9 @@ public protocol ArchitecturePort: Sendable {
     static var aliases: [String] { get }
     /// ELF `e_machine`.
     static var elfMachine: UInt16 { get }
+    /// VMCOREINFO keys only this architecture's kernel writes (`arch_crash_save_vmcoreinfo`):
+    /// they name the architecture of a dump whose header does not (QEMU's kdump files).
+    static var vmcoreinfoKeys: [String] { get }
     /// The `--format` name of its kernel text (`x86`, `arm64`).
     static var textFormatName: String { get }
     /// The kernel profiles known for this architecture, oldest first.

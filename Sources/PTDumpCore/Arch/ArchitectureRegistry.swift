@@ -11,6 +11,12 @@ public enum ArchitectureRegistry {
         return ports.first { $0.kind.rawValue == n || $0.aliases.contains(n) }
     }
 
+    /// The architecture whose own VMCOREINFO keys `info` carries, when exactly one does.
+    public static func port(vmcoreinfo info: VMCoreInfo) -> (any ArchitecturePort.Type)? {
+        let matches = ports.filter { p in p.vmcoreinfoKeys.contains { info.value($0) != nil } }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
     /// Every name `--arch` accepts, canonical names first.
     public static var names: [String] { ports.map { $0.kind.rawValue } }
 }

@@ -77,8 +77,15 @@ public final class KdumpFile: @unchecked Sendable {
         context = try KdumpContext(fds: parts.map(\.fd), name: name)
         // libkdumpfile caches 1024 decompressed pages by default; ours in front of it is enough.
         context.set("cache.size", 16)
+        // QEMU's dump-guest-memory writes 64 KiB blocks for every arm64 guest; libkdumpfile
+        // lays out the bitmap and descriptors in those blocks but then takes the kernel's
+        // PAGESIZE from VMCOREINFO as its page size and reads the wrong pages. The file's
+        // unit is the header's block size: restore it.
+        if let s = context.number("arch.page_size"), s != h.blockSize, h.blockSize > s {
+            context.set("arch.page_size", h.blockSize)
+        }
         let size = context.number("arch.page_size") ?? h.blockSize
-        guard size == h.blockSize, size > 0, size & (size - 1) == 0 else {
+        guard size > 0, size & (size - 1) == 0, size == h.blockSize || (size < h.blockSize && h.blockSize % size == 0) else {
             throw .other("\(name): libkdumpfile says pages are \(size) bytes, the header says \(h.blockSize)")
         }
         pageSize = Int(size)

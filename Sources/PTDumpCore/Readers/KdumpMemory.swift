@@ -39,13 +39,25 @@ public struct KdumpMemory: PhysicalMemory {
 public enum KdumpLoader {
     public static func load(paths: [String]) throws(ImageError) -> Image {
         let f = try KdumpFile(paths: paths)
-        guard let name = f.machine else { throw .unknownFormat("the kdump header names no architecture") }
-        guard let port = ArchitectureRegistry.port(named: name) else {
-            throw .unknownFormat("kdump architecture \(name) is none of \(ArchitectureRegistry.names.joined(separator: ", "))")
+        let info = try f.vmcoreinfo.map { (text) throws(ImageError) in try VMCoreInfo(text: text) }
+        // makedumpfile writes the machine's uname; QEMU's dump-guest-memory writes none, and
+        // the architecture's own VMCOREINFO keys say it instead.
+        let port: any ArchitecturePort.Type
+        let source: FactSource
+        if let name = f.machine, !name.isEmpty {
+            guard let p = ArchitectureRegistry.port(named: name) else {
+                throw .unknownFormat("kdump architecture \(name) is none of \(ArchitectureRegistry.names.joined(separator: ", "))")
+            }
+            (port, source) = (p, FactSource("kdump header (\(name))"))
+        } else if let info, let p = ArchitectureRegistry.port(vmcoreinfo: info) {
+            let key = p.vmcoreinfoKeys.first { info.value($0) != nil } ?? ""
+            (port, source) = (p, .vmcoreinfo(key))
+        } else {
+            throw .unknownFormat("the kdump header names no architecture and its VMCOREINFO does not say either")
         }
         var image = Image(format: f.formatDescription, memory: KdumpMemory(file: f), arch: port.kind)
-        image.archSource = FactSource("kdump header (\(name))")
-        if let text = f.vmcoreinfo { image.vmcoreinfo = try VMCoreInfo(text: text) }
+        image.archSource = source
+        image.vmcoreinfo = info
         for n in f.notes where n.name == "QEMU" || n.name == "CORE" {
             image.cpuNotes.append(ElfNote(name: n.name, type: n.type, desc: n.desc))
         }

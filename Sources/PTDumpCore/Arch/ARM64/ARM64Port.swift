@@ -3,6 +3,7 @@
 public enum ARM64Port: ArchitecturePort {
     public static let kind = ArchKind.arm64
     public static let aliases = ["aarch64"]
+    public static let vmcoreinfoKeys = ["NUMBER(kimage_voffset)", "NUMBER(TCR_EL1_T1SZ)"]
     public static var textFormatName: String { ARM64.text.name }
     public static let elfMachine: UInt16 = 183
     public static let levelsHelp = "must match the page and VA size"

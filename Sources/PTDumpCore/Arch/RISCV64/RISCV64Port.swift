@@ -5,6 +5,8 @@
 public enum RISCV64Port: ArchitecturePort {
     public static let kind = ArchKind.riscv64
     public static let aliases = ["riscv", "rv64"]
+    /// (Linux 6.1 writes none; later releases add these.)
+    public static let vmcoreinfoKeys = ["NUMBER(va_kernel_pa_offset)", "NUMBER(phys_ram_base)"]
     public static var textFormatName: String { RISCV64.text.name }
     /// `EM_RISCV`.
     public static let elfMachine: UInt16 = 243

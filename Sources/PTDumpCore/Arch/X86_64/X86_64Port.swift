@@ -3,6 +3,7 @@
 public enum X86_64Port: ArchitecturePort {
     public static let kind = ArchKind.x86_64
     public static let aliases = ["x86-64", "amd64", "x86"]
+    public static let vmcoreinfoKeys = ["SYMBOL(init_top_pgt)", "NUMBER(pgtable_l5_enabled)"]
     public static var textFormatName: String { X86_64.text.name }
     public static let elfMachine: UInt16 = 62
     public static let levelsHelp = "4 or 5"
