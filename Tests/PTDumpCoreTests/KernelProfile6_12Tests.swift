@@ -112,3 +112,43 @@ struct ARM64LPA2Tests {
         #expect(a.address(encoder.table(pa)) == pa.rawValue)
     }
 }
+
+/// 6.12 prints a block in the top table of a 2-level arm64 paging as PMD (its level names no
+/// longer follow folding at the pmd); 6.1 printed PGD.
+@Suite("arm64 level names by release")
+struct ARM64LevelNameTests {
+    func text(release: KernelRelease, mode: PagingMode, block: Mapping) throws -> String {
+        let built = try ImageBuilder(mode: mode).build([block])
+        let path = scratchPath("levelnames-\(release)-\(mode.pageSize)")
+        try built.writeCompactImage(path: path)
+        var o = Options()
+        o.kernelRelease = release
+        let image = try ImageLoader.load(path: path, options: o)
+        let platform = try PlatformResolver.resolve(image: image, options: o)
+        let out = TextOutput()
+        _ = PageTableDump.printText(platform: platform, memory: image.memory, out: out)
+        return out.text
+    }
+
+    @Test func twoLevelTopBlocks() throws {
+        // 64K pages, 42-bit VA: the top table maps 512 MiB blocks.
+        let mode = PagingMode.arm64(pageSize: 65536, vaBits: 42)
+        let block = Mapping(va: 0xffff_fe00_0000_0000, size: 512 << 20, pa: 0x4000_0000)
+        let old = try text(release: KernelRelease(6, 1), mode: mode, block: block)
+        let new = try text(release: KernelRelease(6, 12), mode: mode, block: block)
+        #expect(old.contains("0xfffffe0000000000-0xfffffe0020000000         512M PGD "))
+        #expect(new.contains("0xfffffe0000000000-0xfffffe0020000000         512M PMD "))
+        // holes at the top are reported at depth 0 by both (real_depth)
+        #expect(new.contains(" PGD\n"))
+    }
+
+    @Test func threeLevelNamesDoNotChange() throws {
+        let mode = PagingMode.arm64(pageSize: 4096, vaBits: 39)
+        let block = Mapping(va: 0xffff_ff80_0000_0000, size: 1 << 30, pa: 0x4000_0000)
+        let old = try text(release: KernelRelease(6, 1), mode: mode, block: block)
+        let new = try text(release: KernelRelease(6, 12), mode: mode, block: block)
+        // (the layouts differ between releases; the block's line does not)
+        let line = "0xffffff8000000000-0xffffff8040000000           1G PGD       RW"
+        #expect(old.contains(line) && new.contains(line))
+    }
+}

@@ -23,6 +23,9 @@ public struct KernelProfile: Sendable {
     public var configFacts: @Sendable (inout FactTable, KernelConfig?, LayoutContext) -> Void
     /// Offers every layout fact still unknown from this release's formulas.
     public var derivedFacts: @Sendable (inout FactTable, LayoutContext) -> Void
+    /// The level names this release prints, by kernel level, for a paging with this many
+    /// levels, when they differ from the architecture's usual names (nil: the usual).
+    public var levelNames: (@Sendable (_ levels: Int) -> [String])? = nil
     /// Options this release renamed: its name → the name the ports and profiles read (the
     /// oldest release's), applied to `--kernel-config` before anything reads it.
     public var configAliases: [String: String] = [:]
@@ -41,6 +44,13 @@ public struct KernelProfile: Sendable {
         self.checkUsesMarkers = checkUsesMarkers
         self.kasanEarlyShadowShortcut = kasanEarlyShadowShortcut
         self.configurations = configurations
+    }
+
+    /// This profile with release-specific level names (`levelNames`).
+    public func withLevelNames(_ names: @escaping @Sendable (_ levels: Int) -> [String]) -> KernelProfile {
+        var p = self
+        p.levelNames = names
+        return p
     }
 
     /// "Linux 6.1".

@@ -28,7 +28,7 @@ public struct ARM64: Architecture {
     public var kind: ArchKind { .arm64 }
     public let levels: [TableLevel]
     public let pageSize: UInt64
-    public let levelNames: [String]
+    public var levelNames: [String]
     /// `CONFIG_PGTABLE_LEVELS`.
     public let levelCount: Int
     /// `PAGE_SHIFT`.

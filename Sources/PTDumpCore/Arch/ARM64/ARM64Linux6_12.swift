@@ -32,6 +32,12 @@ extension ARM64Port {
         markerAdvance: .alsoAfterEveryNote, checkUsesMarkers: false, kasanEarlyShadowShortcut: true,
         configurations: [(4096, [39, 48, 52]), (16384, [36, 47, 48, 52]), (65536, [42, 48, 52])],
         configFacts: configFacts6_12, derivedFacts: derivedFacts6_12)
+    .withLevelNames { levels in
+        // 6.12 names its levels PGD, P4D, PUD, PMD, PTE whatever is folded; note_page
+        // renames a folded p4d or pud to PGD, but not a folded pmd: with 2 levels a block
+        // in the top table (seen by the pmd callback) prints as PMD, where 6.1 printed PGD.
+        ["PGD", "P4D", levels > 3 ? "PUD" : "PGD", "PMD", "PTE"]
+    }
 
     /// `VMEMMAP_END` = `-SZ_1G`.
     private static let vmemmapEnd: UInt64 = 0 &- (1 << 30)

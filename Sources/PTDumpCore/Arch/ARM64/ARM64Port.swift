@@ -33,9 +33,10 @@ public enum ARM64Port: ArchitecturePort {
         if let bits = vi?.number("MAX_PHYSMEM_BITS") {
             t.offer(.pa52, bits == 52 && pageSize.value == 65536 ? 1 : 0, .vmcoreinfo("NUMBER(MAX_PHYSMEM_BITS)"))
         }
-        guard let arch = ARM64(pageSize: pageSize.value, vaBits: vaBits.value, pa52: t.flag(.pa52)) else {
+        guard var arch = ARM64(pageSize: pageSize.value, vaBits: vaBits.value, pa52: t.flag(.pa52)) else {
             throw .contradiction("arm64 \(pageSize.value)-byte pages with \(vaBits.value)-bit VA is not a translation arm64 has")
         }
+        if let names = profile.value.levelNames { arch.levelNames = names(arch.levelCount) }
         if arch.lpa2, let t1sz = vi?.number("TCR_EL1_T1SZ"), t1sz != 12 {
             throw .contradiction("this 52-bit-VA kernel runs with NUMBER(TCR_EL1_T1SZ)=\(t1sz), not 12: the CPU has no FEAT_LPA2 and the kernel folded its top level at boot, which ptdump does not decode yet")
         }
