@@ -109,6 +109,7 @@ do_build() {
     "$SRC/scripts/kconfig/merge_config.sh" -m -O "$KBUILD" "$KBUILD/.config" "${FRAGMENT_FILES[@]}" >/dev/null
     kmake olddefconfig >/dev/null
     # olddefconfig silently drops options whose dependencies are unmet: refuse that
+    # (for each option, the setting of the last fragment that names it)
     local bad=0 l
     while read -r l; do
         case $l in
@@ -116,7 +117,11 @@ do_build() {
         '# CONFIG_'*' is not set') l=${l#\# }; l=${l%% *}
             ! grep -q "^$l=" "$KBUILD/.config" || { echo "capture: option not honoured: # $l is not set" >&2; bad=1; } ;;
         esac
-    done < <(cat "${FRAGMENT_FILES[@]}")
+    done < <(cat "${FRAGMENT_FILES[@]}" | awk '   # the last fragment that sets an option wins
+        /^CONFIG_[A-Za-z0-9_]+=/ { n = $0; sub(/=.*/, "", n) }
+        /^# CONFIG_[A-Za-z0-9_]+ is not set/ { n = $2 }
+        n != "" { last[n] = $0; order[++k] = n; n = "" }
+        END { for (i = 1; i <= k; i++) if (!(order[i] in done)) { done[order[i]] = 1; print last[order[i]] } }')
     [ $bad = 0 ] || die "the configuration lost options above (unmet dependencies?)"
     say "building $TARGET for $CASE in $KBUILD"
     kmake "$TARGET" >"$KBUILD/build.log" 2>&1 || { tail -20 "$KBUILD/build.log"; die "kernel build failed"; }
