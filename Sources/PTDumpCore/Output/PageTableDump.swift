@@ -15,11 +15,10 @@ public enum PageTableDump {
         var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical || physicalColumn, kasanShortcut: kasanShortcut,
                             shortcutPhysical: physicalColumn, collectsTablePages: collectTablePages)
         walker.maxTableReferences = maxTableReferences
-        var c = RangeCoalescer(markers: markers, advance: advance, breaksOnPhysical: physical, sink: sink)
-        walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { (r: Run) -> Bool in
-            c.feed(r)
-            return c.rangeCount < maxRanges
-        }
+        var feed = Feed(coalescer: RangeCoalescer(markers: markers, advance: advance, breaksOnPhysical: physical, sink: sink),
+                        maxRanges: maxRanges)
+        walker.walk(root: root, level: rootLevel, base: base, ranges: ranges, into: &feed)
+        var c = feed.coalescer
         if let (table, count) = walker.overReferenced {
             report.overReferenced = (table, count, maxTableReferences)
         } else if walker.stoppedEarly {
@@ -61,6 +60,17 @@ public enum PageTableDump {
                                collectTablePages: Bool = false) -> ([WXCheckResult], WalkReport) {
         platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window, maxRanges: maxRanges,
                                          maxTableReferences: maxTableReferences, collectTablePages: collectTablePages))
+    }
+}
+
+/// The walk's runs into the coalescer, until `maxRanges` ranges came out.
+private struct Feed<Sink: RangeSink>: RunConsumer {
+    var coalescer: RangeCoalescer<Sink>
+    let maxRanges: Int
+
+    @inline(__always) mutating func take(_ run: Run) -> Bool {
+        coalescer.feed(run)
+        return coalescer.rangeCount < maxRanges
     }
 }
 

@@ -83,11 +83,20 @@ public struct Walker<A: Architecture> {
     public mutating func walk(root: PhysicalAddress, level: Int = 0, base: VirtualAddress = 0, ranges: [WalkRange],
                               emit: (Run) -> Bool) {
         withoutActuallyEscaping(emit) { emit in
-            var out = StreamSink(emit: emit)
-            walk(root: root, level: level, base: base.rawValue, ranges: ranges, into: &out)
-            problems += out.problems
-            stoppedEarly = stoppedEarly || out.stopped || overReferenced != nil
+            var consumer = ClosureConsumer(emit: emit)
+            walk(root: root, level: level, base: base, ranges: ranges, into: &consumer)
         }
+    }
+
+    /// `walk` handing every run to `consumer` (`take` returns false to stop the walk): the
+    /// walk is specialized for the consumer, with no call through a closure per run.
+    public mutating func walk<C: RunConsumer>(root: PhysicalAddress, level: Int = 0, base: VirtualAddress = 0,
+                                              ranges: [WalkRange], into consumer: inout C) {
+        var out = StreamSink(consumer: consumer)
+        walk(root: root, level: level, base: base.rawValue, ranges: ranges, into: &out)
+        consumer = out.consumer
+        problems += out.problems
+        stoppedEarly = stoppedEarly || out.stopped || overReferenced != nil
     }
 
     /// `walk` for consumers that never stop it.
@@ -96,7 +105,8 @@ public struct Walker<A: Architecture> {
         walk(root: root, level: level, base: base, ranges: ranges) { (r: Run) -> Bool in emit(r); return true }
     }
 
-    private mutating func walk(root: PhysicalAddress, level: Int, base: UInt64, ranges: [WalkRange], into out: inout StreamSink) {
+    private mutating func walk<C>(root: PhysicalAddress, level: Int, base: UInt64, ranges: [WalkRange],
+                                  into out: inout StreamSink<C>) {
         let span = arch.levels[level].tableSpan
         for range in ranges where !out.stopped && overReferenced == nil {
             let r = (first: range.first.rawValue, last: range.last.rawValue)
