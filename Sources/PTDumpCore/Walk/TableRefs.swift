@@ -4,15 +4,17 @@
 /// whether any summary of it exists. One open-addressing probe per table reference, keyed by
 /// the table's physical address, so the common (unshared) path allocates nothing per table.
 struct TableRefs {
+    /// 24 bytes: the table grows with the distinct tables of the image (32 K on a 64 GiB
+    /// page-granular map), so its size is the walk's memory.
     struct Slot {
         /// The table's physical address.
         var key: UInt64 = 0
-        /// Entries seen pointing at it.
-        var references = 0
-        /// Real level and inherited permissions of the one whole walk streamed in place, when
-        /// there was one (level -1: none).
-        var streamedLevel = -1
+        /// Inherited permissions of the one whole walk streamed in place, when there was one.
         var streamedParent: UInt64 = 0
+        /// Entries seen pointing at it (saturating: `--max-table-refs` stops far below).
+        var references: UInt32 = 0
+        /// Real level of that walk (-1: none).
+        var streamedLevel: Int8 = -1
         /// True when a summary of this table (at some level and inheritance) was kept.
         var summarized = false
         var used = false
@@ -24,7 +26,7 @@ struct TableRefs {
     /// The slot of the table at `pa`, created empty when it is new; the index is valid until
     /// the next call.
     @inline(__always) mutating func slot(_ pa: PhysicalAddress) -> Int {
-        if count &* 2 >= slots.count { grow() }
+        if count &* 4 >= slots.count &* 3 { grow() }
         let key = pa.rawValue
         let mask = slots.count &- 1
         var h = Self.hash(key) & mask

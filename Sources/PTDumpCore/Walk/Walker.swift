@@ -187,8 +187,8 @@ public struct Walker<A: Architecture> {
                 }
                 let slot = refs.slot(child)
                 if recounting == 0 {
-                    let seen = refs[slot].references &+ 1
-                    refs[slot].references = seen
+                    let seen = Int(refs[slot].references) &+ 1
+                    refs[slot].references = UInt32(clamping: seen)
                     if seen > maxTableReferences {
                         overReferenced = (child, seen)
                         return
@@ -255,13 +255,13 @@ public struct Walker<A: Architecture> {
         let key = Key(pa: child, level: li, parent: parent)
         if state.summarized, let s = memo[key] { return replay(s, at: va, into: &out) }
         if state.streamedLevel < 0 {
-            refs[slot].streamedLevel = li
+            refs[slot].streamedLevel = Int8(truncatingIfNeeded: li)
             refs[slot].streamedParent = parent
             visit(pa: child, li: li, base: va, first: va, last: last, parent: parent, from: from, into: &out)
             return true
         }
         // Met again: shared. Its first whole walk already counted what a summary walks.
-        let again = state.streamedLevel == li && state.streamedParent == parent
+        let again = Int(state.streamedLevel) == li && state.streamedParent == parent
         if again { recounting += 1 }
         let s = summary(pa: child, li: li, parent: parent, from: from)
         if again { recounting -= 1 }
