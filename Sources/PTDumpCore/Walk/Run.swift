@@ -129,7 +129,10 @@ struct StreamSink<Consumer: RunConsumer>: RunSink {
 
     init(consumer: Consumer) { self.consumer = consumer }
 
+    /// Once the consumer has said stop it is handed nothing more (the walk may still finish
+    /// the entries of the table it is in).
     @inline(__always) mutating func append(_ r: Run) {
+        if stopped { return }
         if !consumer.take(resolved(r)) { stopped = true }
     }
 
