@@ -5,7 +5,7 @@
 #   make install  binary, man pages and shell completions (bash, zsh, fish) under $(PREFIX)
 #                 (default /usr/local; DESTDIR honoured); make uninstall removes them
 #   make completions  write the completion scripts into $(BUILD_DIR)/completions/
-#   make bench    time and measure ptdump on the oracle dumps (Benchmarks/bench.sh)
+#   make bench    ptdump beside a C reference walker: CPU time, RSS, faults (Benchmarks/bench.sh)
 #   make fuzz     libFuzzer + ASan over every input reader, FUZZ_SECONDS per target (tests/fuzz.sh)
 #   make fuzz-mutate  random corruption of the samples through the binary (tests/mutate.py)
 #   make clean    remove the build directory

@@ -28,7 +28,12 @@ let package = Package(
             dependencies: [
                 "PTDumpCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The Swift runtime and standard library linked in: the dynamic linker then has
+            // ~8 fewer libraries to load and relocate at every start (ptdump is a short-lived
+            // command; start-up was most of its time on real dumps). libelf and libkdumpfile
+            // stay shared system libraries.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims"])]
         ),
         .testTarget(name: "PTDumpCoreTests", dependencies: ["PTDumpCore"]),
         // libFuzzer driver (make fuzz-libfuzzer); a plain build replays crashers.

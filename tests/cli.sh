@@ -424,6 +424,22 @@ else
     not_ok "unknown flag" "exit $rc (want 2), $lines stderr lines (want 1)"
 fi
 
+# --- start-up -------------------------------------------------------------------------
+
+# `--version` alone is answered before argument parsing; it must say what the parser says
+# (--version beside another flag goes through the parser) and run from a bare environment
+# (the Swift runtime is linked in).
+run --version
+fast=$(cat "$TMP/out")
+"$PTDUMP" --version --check-wx >"$TMP/parsed" 2>&1
+if [ "$rc" = 0 ] && grep -qE '^[0-9]+\.[0-9]+\.[0-9]+$' "$TMP/out" && [ "$fast" = "$(cat "$TMP/parsed")" ] \
+    && [ "$(env -i "$PTDUMP" --version)" = "$fast" ] && env -i "$PTDUMP" "$S4/image.ptd" >/dev/null; then
+    ok "--version answers alone, as the parser does, and ptdump runs with an empty environment"
+else
+    not_ok "--version answers alone, as the parser does, and ptdump runs with an empty environment" \
+        "rc $rc: '$fast' / '$(cat "$TMP/parsed")'"
+fi
+
 # --- documentation --------------------------------------------------------------------
 
 # Every --long-flag in --help must be documented in man/ptdump.1 (roff writes "-" as "\-").

@@ -125,6 +125,12 @@ func fail(_ file: String, _ why: String) -> Never {
     Glibc.exit(2)
 }
 
+/// One line on stdout.
+func printLine(_ s: String) {
+    let line = s + "\n"
+    _ = line.withCString { write(1, $0, strlen($0)) }
+}
+
 /// One line on stderr.
 func printError(_ s: String) {
     let line = s + "\n"

@@ -16,7 +16,10 @@ struct PTDump: ParsableCommand {
             dumps, for \(spokenList(ArchitectureRegistry.names, "and")). Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
             error or unusable input.
             """,
-        version: "0.1.0")
+        version: version)
+
+    /// The release, printed by `--version`.
+    static let version = "0.1.0"
 
     @Argument(help: ArgumentHelp("The image: an ELF or kdump-compressed memory dump (every part of a split one; - for standard input), a ptdump compact image, an ELF executable or a raw physical dump.", valueName: "FILE"))
     var files: [String]
@@ -143,6 +146,12 @@ struct PTDump: ParsableCommand {
     }
 
     static func main() {
+        // `--version` alone needs nothing the parser builds (it reflects over every option and
+        // evaluates their help): answered first, a version check costs only the process start.
+        if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--version" {
+            printLine(version)
+            Glibc.exit(0)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

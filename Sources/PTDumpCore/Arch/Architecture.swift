@@ -33,11 +33,25 @@ public protocol Architecture: Sendable {
     var textStyle: KernelTextStyle { get }
     /// The kernel's W^X rule.
     var wxRule: WXRule { get }
+    /// The bits of a last-level entry that hold nothing but its output address: `prot`,
+    /// `effective` and `outputAddress`'s other inputs never read them. Two last-level entries
+    /// equal outside these bits (and both zero or both non-zero) note the same event, so the
+    /// walker scans runs of them in a tight loop. 0 (the default) compares whole entries.
+    var leafAddressField: UInt64 { get }
+    /// What adding to a last-level entry advances its output address by one page (with
+    /// `leafAddressField`): the step a physically contiguous run takes. 0: none known.
+    var leafAddressStep: UInt64 { get }
 }
 
 extension Architecture {
     /// Little-endian unless the architecture says otherwise.
     public var byteOrder: ByteOrder { .little }
+
+    /// Whole entries are compared unless the architecture names its address field.
+    public var leafAddressField: UInt64 { 0 }
+
+    /// No physically contiguous runs are scanned unless the architecture says how they step.
+    public var leafAddressStep: UInt64 { 0 }
 
     /// x86-style canonical form: bits above the top VA bit copy it.
     public func isCanonical(_ va: VirtualAddress) -> Bool {

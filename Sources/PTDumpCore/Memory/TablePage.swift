@@ -26,6 +26,28 @@ public struct TablePage {
         try withExtendedLifetime(owner) { try body(UnsafeRawBufferPointer(start: base, count: entries &* 8)) }
     }
 
+    /// The first index from `start` through `last` whose entry differs from `entry` in a bit of
+    /// `compared`, or is zero: the end of a run of entries that are equal outside a field.
+    /// `last + 1` when there is none. The byte order is tested once, not per entry.
+    @inline(__always)
+    public func endOfRun(of entry: UInt64, from start: Int, through last: Int, compared: UInt64) -> Int {
+        var j = start
+        if bigEndian {
+            while j <= last {
+                let x = self[j]
+                if (x ^ entry) & compared != 0 || x == 0 { break }
+                j &+= 1
+            }
+        } else {
+            while j <= last {
+                let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: j &* 8, as: UInt64.self))
+                if (x ^ entry) & compared != 0 || x == 0 { break }
+                j &+= 1
+            }
+        }
+        return j
+    }
+
     /// Entry `i` (0 ..< entries).
     @inline(__always)
     public subscript(i: Int) -> UInt64 {

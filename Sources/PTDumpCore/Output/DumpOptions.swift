@@ -10,6 +10,8 @@ public struct DumpOptions: Sendable {
     public var maxRanges = PageTableDump.defaultMaxRanges
     /// Stop when one table has been pointed at this often (`--max-table-refs`).
     public var maxTableReferences = PageTableDump.defaultMaxTableReferences
+    /// Record the table pages walked in the report (`--save`); off, the walk keeps no set.
+    public var collectsTablePages = false
 
     public init(json: Bool = false, physical: Bool = false, window: WalkRange? = nil) {
         self.json = json

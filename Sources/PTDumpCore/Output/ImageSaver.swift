@@ -1,8 +1,10 @@
 /// `--save`: walks as printing and checking would, then writes the pages read.
 public enum ImageSaver {
     public static func save(to path: String, image: Image, platform p: Platform) throws(ImageError) -> WalkReport {
-        var report = PageTableDump.printText(platform: p, memory: image.memory, out: TextOutput())
-        let (_, check) = PageTableDump.checkWX(platform: p, memory: image.memory)
+        var options = DumpOptions()
+        options.collectsTablePages = true
+        var report = PageTableDump.print(platform: p, memory: image.memory, options: options, out: TextOutput())
+        let (_, check) = PageTableDump.checkWX(platform: p, memory: image.memory, collectTablePages: true)
         report.tablePages.formUnion(check.tablePages)
         var pages = report.tablePages
         pages.insert(p.root.value)

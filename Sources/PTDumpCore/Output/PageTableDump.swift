@@ -1,6 +1,7 @@
 /// Wires walker → coalescer → sink for a platform.
 public enum PageTableDump {
     /// Walks `root` over `ranges`, coalescing with `markers`, into `sink`; returns the sink.
+    /// `collectTablePages`: fill `report.tablePages` (what `--save` writes).
     /// `physical` (`--phys`): ranges carry their physical start and break where physical
     /// contiguity breaks. `physicalColumn`: ranges carry the physical address of their first
     /// entry without breaking on it (a kernel text with a PA column).
@@ -9,16 +10,15 @@ public enum PageTableDump {
         ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance, physical: Bool = false,
         physicalColumn: Bool = false, kasanShortcut: Bool = false, finalAddress: UInt64 = 0,
         maxRanges: Int = defaultMaxRanges, maxTableReferences: Int = defaultMaxTableReferences,
-        sink: S, report: inout WalkReport
+        collectTablePages: Bool = false, sink: S, report: inout WalkReport
     ) -> S {
         var walker = Walker(arch: arch, memory: memory, tracksPhysical: physical || physicalColumn, kasanShortcut: kasanShortcut,
-                            shortcutPhysical: physicalColumn)
+                            shortcutPhysical: physicalColumn, collectsTablePages: collectTablePages)
         walker.maxTableReferences = maxTableReferences
-        var c = RangeCoalescer(markers: markers, advance: advance, breaksOnPhysical: physical, sink: sink)
-        walker.walk(root: root, level: rootLevel, base: base, ranges: ranges) { (r: Run) -> Bool in
-            c.feed(r)
-            return c.rangeCount < maxRanges
-        }
+        var feed = Feed(coalescer: RangeCoalescer(markers: markers, advance: advance, breaksOnPhysical: physical, sink: sink),
+                        maxRanges: maxRanges)
+        walker.walk(root: root, level: rootLevel, base: base, ranges: ranges, into: &feed)
+        var c = feed.coalescer
         if let (table, count) = walker.overReferenced {
             report.overReferenced = (table, count, maxTableReferences)
         } else if walker.stoppedEarly {
@@ -53,11 +53,24 @@ public enum PageTableDump {
     }
 
     /// Runs the W^X check over the main root and any extra check roots.
+    /// `collectTablePages`: fill the report's `tablePages` (what `--save` writes).
     public static func checkWX(platform: Platform, memory: any PhysicalMemory, window: WalkRange? = nil,
                                maxRanges: Int = defaultMaxRanges,
-                               maxTableReferences: Int = defaultMaxTableReferences) -> ([WXCheckResult], WalkReport) {
+                               maxTableReferences: Int = defaultMaxTableReferences,
+                               collectTablePages: Bool = false) -> ([WXCheckResult], WalkReport) {
         platform.paging.accept(CheckWalk(platform: platform, memory: memory, window: window, maxRanges: maxRanges,
-                                         maxTableReferences: maxTableReferences))
+                                         maxTableReferences: maxTableReferences, collectTablePages: collectTablePages))
+    }
+}
+
+/// The walk's runs into the coalescer, until `maxRanges` ranges came out.
+private struct Feed<Sink: RangeSink>: RunConsumer {
+    var coalescer: RangeCoalescer<Sink>
+    let maxRanges: Int
+
+    @inline(__always) mutating func take(_ run: Run) -> Bool {
+        coalescer.feed(run)
+        return coalescer.rangeCount < maxRanges
     }
 }
 
@@ -75,7 +88,8 @@ private struct TextWalk: ArchitectureVisitor {
                               physical: options.physical, physicalColumn: !options.json && arch.textStyle.physicalColumn,
                               kasanShortcut: l.kasanShortcut,
                               finalAddress: final, maxRanges: options.maxRanges,
-                              maxTableReferences: options.maxTableReferences, sink: sink, report: &report)
+                              maxTableReferences: options.maxTableReferences,
+                              collectTablePages: options.collectsTablePages, sink: sink, report: &report)
         }
         if options.json {
             var s = go(JSONFormatter(out: out, arch: arch))
@@ -89,6 +103,7 @@ private struct TextWalk: ArchitectureVisitor {
 
 private struct CheckWalk: ArchitectureVisitor {
     let platform: Platform, memory: any PhysicalMemory, window: WalkRange?, maxRanges: Int, maxTableReferences: Int
+    let collectTablePages: Bool
 
     func visit<A: Architecture>(_ arch: A) -> ([WXCheckResult], WalkReport) {
         var report = WalkReport()
@@ -102,7 +117,7 @@ private struct CheckWalk: ArchitectureVisitor {
                                       ranges: l.checkRanges, markers: l.checkMarkers, advance: l.advance,
                                       kasanShortcut: l.kasanShortcut, finalAddress: window.map { $0.last.rawValue &+ 1 } ?? 0,
                                       maxRanges: maxRanges, maxTableReferences: maxTableReferences,
-                                      sink: WXChecker(rule: rule), report: &report)
+                                      collectTablePages: collectTablePages, sink: WXChecker(rule: rule), report: &report)
             results.append(WXCheckResult(header: header, checker: c))
         }
         return (results, report)

@@ -103,10 +103,23 @@ struct RunBuilder: RunSink {
     }
 }
 
-/// Hands runs straight on, stale values resolved: the walk's top level, in absolute addresses.
-struct StreamSink: RunSink {
-    /// Takes a run; returns false to stop the walk.
+/// What a walk hands its runs to, in address order: a value the walker is specialized for,
+/// so that handing on a run is a direct call, not a closure's.
+public protocol RunConsumer {
+    /// Takes the next run; returns false to stop the walk.
+    mutating func take(_ run: Run) -> Bool
+}
+
+/// A closure as a `RunConsumer`.
+struct ClosureConsumer: RunConsumer {
     let emit: (Run) -> Bool
+    @inline(__always) func take(_ run: Run) -> Bool { emit(run) }
+}
+
+/// Hands runs straight on, stale values resolved: the walk's top level, in absolute addresses.
+struct StreamSink<Consumer: RunConsumer>: RunSink {
+    /// Takes the runs.
+    var consumer: Consumer
     /// The kernel's walk state starts zeroed.
     var lastLeafEffective: UInt64? = 0
     private(set) var stopped = false
@@ -114,10 +127,13 @@ struct StreamSink: RunSink {
     private(set) var problems: [WalkProblem] = []
     private var problemIndex: [PhysicalAddress: Int] = [:]
 
-    init(emit: @escaping (Run) -> Bool) { self.emit = emit }
+    init(consumer: Consumer) { self.consumer = consumer }
 
+    /// Once the consumer has said stop it is handed nothing more (the walk may still finish
+    /// the entries of the table it is in).
     @inline(__always) mutating func append(_ r: Run) {
-        if !emit(resolved(r)) { stopped = true }
+        if stopped { return }
+        if !consumer.take(resolved(r)) { stopped = true }
     }
 
     mutating func problem(_ p: WalkProblem) {

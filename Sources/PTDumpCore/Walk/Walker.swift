@@ -1,11 +1,15 @@
 /// Generic depth-first page-table walk in ascending VA. The architecture decides what each
 /// entry is; the walker reports holes and leaves as `Run`s in address order, every VA of the
-/// walked ranges once. A fully covered table is summarized once per (table PA, level,
-/// inherited permissions) and replayed wherever it is referenced again, so work grows with
-/// distinct tables and hostile images (shared or self-referencing tables) stay bounded: a
-/// summary never holds more than `summaryRunLimit` runs, all summaries together at most
-/// `memoRunBudget`; past them the subtree is walked again where it is referenced, and the
-/// consumer bounds the output (`emit` returning false stops the walk).
+/// walked ranges once. A last-level table is scanned run by run: entries equal but for their
+/// output address (`Architecture.leafAddressField`) continue one run, so the per-entry work is
+/// a load and a compare. A table met for the first time is walked in place, straight to the
+/// consumer; one referenced again (a shared subtree: KASAN's shadow, fan-outs of one table)
+/// is summarized once per (table PA, level, inherited permissions) and replayed wherever it is
+/// referenced after that, so work grows with distinct tables and hostile images (shared or
+/// self-referencing tables) stay bounded: a summary never holds more than `summaryRunLimit`
+/// runs, all summaries together at most `memoRunBudget`; past them the subtree is walked
+/// again where it is referenced, and the consumer bounds the output (`emit` returning false
+/// stops the walk).
 public struct Walker<A: Architecture> {
     /// Runs one summary may hold before the subtree is streamed instead.
     public static var summaryRunLimit: Int { 1 << 16 }
@@ -22,6 +26,12 @@ public struct Walker<A: Architecture> {
     /// Tables whose summary outgrew its bound: walked where referenced.
     private var unsummarized: Set<Key> = []
     private var memoRuns = 0
+    /// Per-table reference counts and what was done with each table (replaces a dictionary
+    /// and a set per table).
+    private var refs = TableRefs()
+    /// Above zero while a summary is rebuilt for a table already walked whole in place: its
+    /// tables and references were counted then, so they are not counted again.
+    private var recounting = 0
     private struct ShadowKey: Hashable { var pa: PhysicalAddress; var level: Int }
     private var earlyShadow: [ShadowKey: UInt64?] = [:]
     /// Tables that could not be read, one per table in the order met, with absolute addresses
@@ -35,11 +45,13 @@ public struct Walker<A: Architecture> {
     public var maxTableReferences = Int.max
     /// The table that reached `maxTableReferences`, and the count, when one did.
     public private(set) var overReferenced: (table: PhysicalAddress, references: Int)?
-    private var references: [PhysicalAddress: Int] = [:]
-    /// Table pages read (each distinct summarized table once).
+    /// Table pages read (each distinct table, per inherited permissions, once).
     public private(set) var tablesRead = 0
-    /// Physical addresses of the table pages read, for `--save`.
+    /// Physical addresses of the table pages read, for `--save`: collected only when
+    /// `collectsTablePages`.
     public private(set) var tablePages: Set<PhysicalAddress> = []
+    /// True when the walk records `tablePages`.
+    public let collectsTablePages: Bool
 
     /// True when runs carry the physical address they map (`--phys`): runs then also break
     /// where physical contiguity breaks.
@@ -56,7 +68,8 @@ public struct Walker<A: Architecture> {
     public let shortcutPhysical: Bool
 
     public init(arch: A, memory: any PhysicalMemory, tracksPhysical: Bool = false, kasanShortcut: Bool = false,
-                shortcutPhysical: Bool = false) {
+                shortcutPhysical: Bool = false, collectsTablePages: Bool = false) {
+        self.collectsTablePages = collectsTablePages
         self.arch = arch
         self.tables = PageTables(arch: arch, memory: memory)
         self.tracksPhysical = tracksPhysical
@@ -70,11 +83,20 @@ public struct Walker<A: Architecture> {
     public mutating func walk(root: PhysicalAddress, level: Int = 0, base: VirtualAddress = 0, ranges: [WalkRange],
                               emit: (Run) -> Bool) {
         withoutActuallyEscaping(emit) { emit in
-            var out = StreamSink(emit: emit)
-            walk(root: root, level: level, base: base.rawValue, ranges: ranges, into: &out)
-            problems += out.problems
-            stoppedEarly = stoppedEarly || out.stopped || overReferenced != nil
+            var consumer = ClosureConsumer(emit: emit)
+            walk(root: root, level: level, base: base, ranges: ranges, into: &consumer)
         }
+    }
+
+    /// `walk` handing every run to `consumer` (`take` returns false to stop the walk): the
+    /// walk is specialized for the consumer, with no call through a closure per run.
+    public mutating func walk<C: RunConsumer>(root: PhysicalAddress, level: Int = 0, base: VirtualAddress = 0,
+                                              ranges: [WalkRange], into consumer: inout C) {
+        var out = StreamSink(consumer: consumer)
+        walk(root: root, level: level, base: base.rawValue, ranges: ranges, into: &out)
+        consumer = out.consumer
+        problems += out.problems
+        stoppedEarly = stoppedEarly || out.stopped || overReferenced != nil
     }
 
     /// `walk` for consumers that never stop it.
@@ -83,7 +105,8 @@ public struct Walker<A: Architecture> {
         walk(root: root, level: level, base: base, ranges: ranges) { (r: Run) -> Bool in emit(r); return true }
     }
 
-    private mutating func walk(root: PhysicalAddress, level: Int, base: UInt64, ranges: [WalkRange], into out: inout StreamSink) {
+    private mutating func walk<C>(root: PhysicalAddress, level: Int, base: UInt64, ranges: [WalkRange],
+                                  into out: inout StreamSink<C>) {
         let span = arch.levels[level].tableSpan
         for range in ranges where !out.stopped && overReferenced == nil {
             let r = (first: range.first.rawValue, last: range.last.rawValue)
@@ -130,24 +153,26 @@ public struct Walker<A: Architecture> {
                            level: holeLevel, prot: 0, effective: 0))
             return
         }
-        tablesRead += 1
-        tablePages.insert(pa)
-        let bottom = li == arch.levels.count - 1
+        if recounting == 0 { tablesRead += 1 }
+        if collectsTablePages { tablePages.insert(pa) }
         if out.stopped || overReferenced != nil { return }
+        if li == arch.levels.count - 1 {
+            scanLeaves(table, li: li, base: base, lo: lo, hi: hi, parent: parent, into: &out)
+            return
+        }
         for i in lo...hi {
             let va = base &+ (UInt64(i) << shift)
             let e = table[i]
-            switch arch.kind(of: e, level: li) {
+            switch arch.classify(e, level: li) {
             case .hole:
                 out.append(Run(start: va, last: va, shift: L.shift, level: L.holeLevel, prot: 0, effective: 0))
             case .skip:
                 break
             case .leaf:
-                let eff = arch.effective(e, parent: parent)
-                if bottom { out.lastLeafEffective = eff }
                 // A zero entry notes no effective permissions (x86 `note_page`).
                 out.append(Run(start: va, last: va, shift: L.shift, level: L.kernelLevel,
-                               prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: e == 0 ? 0 : eff,
+                               prot: arch.prot(e, kernelLevel: L.kernelLevel),
+                               effective: e == 0 ? 0 : arch.effective(e, parent: parent),
                                physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li).rawValue : nil))
             case .table(let child):
                 // The consumer's stop is looked at before each descent (a leaf table adds at
@@ -160,27 +185,103 @@ public struct Walker<A: Architecture> {
                                    prot: arch.prot(v, kernelLevel: bottomLevel), effective: 0, physical: pa, staleEffective: true))
                     continue
                 }
-                let seen = references[child, default: 0] &+ 1
-                references[child] = seen
-                if seen > maxTableReferences {
-                    overReferenced = (child, seen)
-                    return
+                let slot = refs.slot(child)
+                if recounting == 0 {
+                    let seen = Int(refs[slot].references) &+ 1
+                    refs[slot].references = UInt32(clamping: seen)
+                    if seen > maxTableReferences {
+                        overReferenced = (child, seen)
+                        return
+                    }
                 }
                 let eff = arch.effective(e, parent: parent)
                 let entryLast = va &+ ((UInt64(1) << shift) &- 1)
-                if first <= va && entryLast <= last, let s = summary(pa: child, li: li + 1, parent: eff, from: (pa, i)) {
-                    for p in s.problems { out.problem(p.shifted(by: va)) }
-                    for r in s.runs {
-                        out.append(r.shifted(by: va))
-                        if out.stopped { return }
-                    }
-                    if let l = s.lastLeafEffective { out.lastLeafEffective = l }
+                if first <= va && entryLast <= last {
+                    // A replay cut short by the consumer ends this table's walk too.
+                    if !descend(child: child, slot: slot, li: li + 1, va: va, last: entryLast, parent: eff, from: (pa, i),
+                                into: &out) { return }
                 } else {
                     visit(pa: child, li: li + 1, base: va, first: max(first, va), last: min(last, entryLast),
                           parent: eff, from: (pa, i), into: &out)
                 }
             }
         }
+    }
+
+    /// Entries `lo...hi` of the last-level `table` (real level `li`, mapping from `base`): one
+    /// run per stretch of entries that note the same event but for the advancing address.
+    @inline(__always)
+    private func scanLeaves<S: RunSink>(_ table: TablePage, li: Int, base: UInt64, lo: Int, hi: Int, parent: UInt64?,
+                                        into out: inout S) {
+        let L = arch.levels[li]
+        let shift = UInt64(L.shift)
+        let attributes = ~arch.leafAddressField
+        let step = arch.leafAddressStep
+        var i = lo
+        while i <= hi {
+            let e = table[i]
+            var j = i &+ 1
+            if e == 0 {
+                while j <= hi && table[j] == 0 { j &+= 1 }
+            } else if !tracksPhysical {
+                // Same bits outside the address field, and not zero: the same (prot, effective).
+                j = table.endOfRun(of: e, from: j, through: hi, compared: attributes)
+            } else if step != 0 {
+                // Also the next page of physical memory: the address field one step further.
+                var expected = e &+ step
+                while j <= hi {
+                    let x = table[j]
+                    if x != expected || (x ^ e) & attributes != 0 { break }
+                    expected &+= step
+                    j &+= 1
+                }
+            }
+            let eff = arch.effective(e, parent: parent)
+            out.lastLeafEffective = eff
+            // A zero entry notes no effective permissions (x86 `note_page`).
+            out.append(Run(start: base &+ (UInt64(i) << shift), last: base &+ (UInt64(j &- 1) << shift), shift: L.shift,
+                           level: L.kernelLevel, prot: arch.prot(e, kernelLevel: L.kernelLevel), effective: e == 0 ? 0 : eff,
+                           physical: tracksPhysical && e != 0 ? arch.outputAddress(e, level: li).rawValue : nil))
+            i = j
+        }
+    }
+
+    /// The whole table `child` (real level `li`) that the entry for `va...last` points at: walked
+    /// in place the first time, summarized and replayed once it is met again. False when a
+    /// replay was stopped by the consumer.
+    private mutating func descend<S: RunSink>(child: PhysicalAddress, slot: Int, li: Int, va: UInt64, last: UInt64,
+                                              parent: UInt64, from: (table: PhysicalAddress, index: Int), into out: inout S) -> Bool {
+        let state = refs[slot]
+        let key = Key(pa: child, level: li, parent: parent)
+        if state.summarized, let s = memo[key] { return replay(s, at: va, into: &out) }
+        if state.streamedLevel < 0 {
+            refs[slot].streamedLevel = Int8(truncatingIfNeeded: li)
+            refs[slot].streamedParent = parent
+            visit(pa: child, li: li, base: va, first: va, last: last, parent: parent, from: from, into: &out)
+            return true
+        }
+        // Met again: shared. Its first whole walk already counted what a summary walks.
+        let again = Int(state.streamedLevel) == li && state.streamedParent == parent
+        if again { recounting += 1 }
+        let s = summary(pa: child, li: li, parent: parent, from: from)
+        if again { recounting -= 1 }
+        if let s {
+            refs[refs.slot(child)].summarized = true
+            return replay(s, at: va, into: &out)
+        }
+        visit(pa: child, li: li, base: va, first: va, last: last, parent: parent, from: from, into: &out)
+        return true
+    }
+
+    /// Hands a summary's problems and runs on, moved to `va`; false when the consumer stopped.
+    private func replay<S: RunSink>(_ s: Summary, at va: UInt64, into out: inout S) -> Bool {
+        for p in s.problems { out.problem(p.shifted(by: va)) }
+        for r in s.runs {
+            out.append(r.shifted(by: va))
+            if out.stopped { return false }
+        }
+        if let l = s.lastLeafEffective { out.lastLeafEffective = l }
+        return true
     }
 
     /// Runs of the whole table at `pa` (real level `li`), relative to its first address; nil
@@ -219,7 +320,7 @@ public struct Walker<A: Architecture> {
             var i = 1
             while uniform && i < t.entries { uniform = t[i] == first; i += 1 }
             if uniform {
-                tablePages.insert(pa)
+                if collectsTablePages { tablePages.insert(pa) }
                 if li == arch.levels.count - 1 {
                     result = first
                 } else if case .table(let next) = arch.classify(first, level: li) {

@@ -150,4 +150,7 @@ public struct ARM64: Architecture {
     static let attributeBits = pteBits.flatMap(\.bits)
     public var textStyle: KernelTextStyle { Self.text }
     public var wxRule: WXRule { Self.wxRule(pageSize: pageSize) }
+    /// Output address bits 47 down to the page shift (the 52-bit high bits stay compared).
+    public var leafAddressField: UInt64 { addressMask & ~Self.protMask }
+    public var leafAddressStep: UInt64 { pageSize }
 }

@@ -115,4 +115,7 @@ public struct RISCV64: Architecture {
     static let attributeBits = pteBits.flatMap(\.bits)
     public var textStyle: KernelTextStyle { Self.text }
     public var wxRule: WXRule { Self.wx }
+    /// The PPN field (bit 10 up): one page is one step of it.
+    public var leafAddressField: UInt64 { Self.pfnMask & ~Self.protMask }
+    public var leafAddressStep: UInt64 { 1 << 10 }
 }

@@ -123,4 +123,7 @@ public struct X86_64: Architecture {
     public var attributes: [AttributeBit] { Self.attributeBits }
     public var textStyle: KernelTextStyle { Self.text }
     public var wxRule: WXRule { Self.wx }
+    /// The PFN (SME's bit is outside it, so it stays compared, as `prot` keeps it).
+    public var leafAddressField: UInt64 { pfnMask }
+    public var leafAddressStep: UInt64 { 4096 }
 }
