@@ -22,7 +22,7 @@ public struct KernelTextFormatter: RangeSink {
 
     public mutating func range(_ r: CoalescedRange, printed: Bool) {
         guard printed, r.prot != 0 || !style.skipsZeroProt else { return }
-        var line = hex16(r.start) + "-" + hex16(r.end) + "   "
+        var line = hex16(r.start) + "-" + hex16(r.end) + style.addressSeparator
         if style.physicalColumn { line += " " + hex16(r.physical ?? 0) + " " }
         line += sizeColumn(r.size, units: style.units, shiftFirst: style.sizeStartsInKiB) + " "
         let level = r.level >= 0 && r.level < levelNames.count ? levelNames[r.level] : ""
@@ -38,7 +38,7 @@ public struct KernelTextFormatter: RangeSink {
     public func attributes(_ prot: UInt64, level: Int) -> String {
         if let blank = style.notPresentBlank {
             if prot & style.presentMask == 0 { return String(repeating: " ", count: blank) }
-        } else if prot == 0 {
+        } else if prot == 0 && style.zeroProtIsEmpty {
             return ""
         }
         var s = ""
