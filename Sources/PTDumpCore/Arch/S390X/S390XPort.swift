@@ -70,7 +70,7 @@ public enum S390XPort: ArchitecturePort {
             t.offer(.s390Amode31Start, map["__samode31"], src)
             t.offer(.s390Amode31End, map["__eamode31"], src)
         }
-        offerMemory(&t, memory: memory)
+        offerMemory(&t, memory: memory, compact: !image.ptdumpNote.isEmpty)
         inferFromTables(&t, tables: PageTables(arch: probe, memory: memory), root: root.value, designationType: dt.value)
         profile.value.derivedFacts(&t, context(t))
 
@@ -113,6 +113,9 @@ public enum S390XPort: ArchitecturePort {
         guard let table = try? memory.table(at: root.value, entries: entries, byteOrder: .big) else {
             throw .outsideMemory(root.value.rawValue, entries * 8)
         }
+        var zero = true
+        for i in 0..<entries where table[i] != 0 { zero = false; break }
+        if zero { throw .contradiction("the top-level table at \(hex(root.value)) (\(root.source)) is all zeros (s390 tables hold invalid entries, not zeros): wrong root?") }
         for i in 0..<entries {
             switch arch.classify(table[i], level: 0) {
             case .table, .leaf: return
@@ -148,14 +151,15 @@ public enum S390XPort: ArchitecturePort {
 
     /// From memory: `vmalloc=` on the boot command line, `_end` from `init_mm`, and the
     /// memory size when `high_memory` was not found.
-    static func offerMemory(_ t: inout FactTable, memory: any PhysicalMemory) {
+    static func offerMemory(_ t: inout FactTable, memory: any PhysicalMemory, compact: Bool) {
         if t[.s390VmallocSize] == nil, let line = S390XDiscovery.commandLine(memory), let v = S390XDiscovery.vmallocParameter(line) {
             t.offer(.s390VmallocSize, v, .memory("\(hex(S390XDiscovery.commandLine)): vmalloc= on the boot command line"))
         }
         if t[.s390KernelEnd] == nil, let stext = t[.s390Stext]?.value, let (end, at) = S390XDiscovery.kernelEnd(memory, stext: stext) {
             t.offer(.s390KernelEnd, end, .memory("\(hex(at)): init_mm.brk = _end"))
         }
-        if t[.s390IdentMapSize] == nil, let top = memory.regions.map(\.end.rawValue).max(), top > 0 {
+        // A compact image holds only tables: its memory says nothing about the machine's.
+        if t[.s390IdentMapSize] == nil, !compact, let top = memory.regions.map(\.end.rawValue).max(), top > 0 {
             t.offer(.s390IdentMapSize, top & ~0xfffff, FactSource("derived: the end of the dump's memory (high_memory not found)"))
         }
     }
