@@ -70,6 +70,10 @@ public enum S390XPort: ArchitecturePort {
             t.offer(.s390Amode31Start, map["__samode31"], src)
             t.offer(.s390Amode31End, map["__eamode31"], src)
         }
+        var kernelMarkers: KernelMarkerTable?
+        if o.kernelConfig == nil, image.ptdumpNote.isEmpty {
+            kernelMarkers = offerKernelMarkers(&t, image: image, tables: PageTables(arch: probe, memory: memory), root: root.value)
+        }
         offerMemory(&t, memory: memory, compact: !image.ptdumpNote.isEmpty)
         inferFromTables(&t, tables: PageTables(arch: probe, memory: memory), root: root.value, designationType: dt.value)
         profile.value.derivedFacts(&t, context(t))
@@ -77,7 +81,8 @@ public enum S390XPort: ArchitecturePort {
         guard let arch = S390X(designationType: dt.value, lowcoreExecutable: t.flag(.s390LowcoreExecutable)) else {
             throw .contradiction("s390x designation type \(dt.value) is not 0…3")
         }
-        let layout = profile.value.layout(context(t))
+        var layout = profile.value.layout(context(t))
+        if let k = kernelMarkers { layout.adopt(markers: k.markers, source: k.source) }
         return Platform(arch: image.archFact(kind), paging: .s390x(arch), root: root, levels: Fact(levels, dt.source),
                         pageSize: Fact(4096, .defaultValue("s390x")),
                         vaBits: Fact(va, FactSource("derived: the reach of the designated table")), layout: layout, profile: profile)
@@ -147,6 +152,24 @@ public enum S390XPort: ArchitecturePort {
         if let (v, pa) = S390XDiscovery.variable(memory, vi, "high_memory"), v > 0, v & 0xfff == 0 {
             t.offer(.s390IdentMapSize, v, .memory("\(hex(pa)): high_memory (SYMBOL(high_memory)) = ident_map_size"))
         }
+    }
+
+    /// The kernel's own `address_markers[]` (sorted at boot, every start filled in), when the
+    /// dump holds it: its markers are printed as they are, and give `_end`, the end of the
+    /// identity mapping and KASAN.
+    static func offerKernelMarkers(_ t: inout FactTable, image: Image, tables: PageTables<S390X>,
+                                   root: PhysicalAddress) -> KernelMarkerTable? {
+        guard let stext = t[.s390Stext]?.value,
+              let m = KernelMarkerTable.find(tables: tables, root: root, from: VirtualAddress(stext), span: 64 << 20,
+                                             vmcoreinfo: image.vmcoreinfo,
+                                             shape: .init(anchor: "Identity Mapping Start", entrySize: 16, anyStart: true))
+        else { return nil }
+        let src = m.source
+        t.offer(.s390KernelEnd, m.start(of: "Kernel Image End"), src)
+        t.offer(.s390IdentMapSize, m.entries.last { $0.name == "Identity Mapping End" }?.start, src)
+        t.offer(.kasan, (m.has("Kasan Shadow Start") ? KasanMode.generic : .off).rawValue, src)
+        t.offer(.s390KfencePool, m.start(of: "KFence Pool Start"), src)
+        return m
     }
 
     /// From memory: `vmalloc=` on the boot command line, `_end` from `init_mm`, and the
