@@ -210,3 +210,60 @@ struct S390XDiscoveryTests {
         #expect(S390XDiscovery.memparse("0x1000") == 4096 && S390XDiscovery.memparse("1k") == 1024)
     }
 }
+
+/// The real 6.1 capture under QEMU TCG, saved with `--save` and no other flag.
+@Suite("s390x golden sample from a real 6.1 kernel")
+struct S390XGoldenTests {
+    static let sample = "samples/s390x-region3"
+
+    func load() throws -> (Image, Platform) {
+        let image = try ImageLoader.load(path: "\(repoRoot)/\(Self.sample)/image.ptd")
+        return (image, try PlatformResolver.resolve(image: image, options: Options()))
+    }
+
+    @Test func textIsTheKernels() throws {
+        let (image, platform) = try load()
+        #expect(platform.architecture.textStyle.name == "s390x")
+        #expect(platform.levels.value == 3 && platform.vaBits.value == 42)
+        let (text, report) = renderText(platform, image.memory)
+        #expect(report.problems.isEmpty)
+        #expect(text == readRepoFile("\(Self.sample)/expected.txt"))
+    }
+
+    @Test func wxVerdictIsTheKernelsBootTimeLine() throws {
+        let (image, platform) = try load()
+        #expect(wxLines(platform, image.memory) == [readRepoFile("\(Self.sample)/wx.txt").trimmingSuffixNewline()])
+    }
+
+    @Test func savedAgainItPrintsTheSameText() throws {
+        let (image, platform) = try load()
+        let path = scratchPath("s390x-again.ptd")
+        _ = try ImageSaver.save(to: path, image: image, platform: platform)
+        let again = try ImageLoader.load(path: path)
+        let p2 = try PlatformResolver.resolve(image: again, options: Options())
+        #expect(p2.layout.markers == platform.layout.markers)
+        #expect(again.vmcoreinfo == image.vmcoreinfo)
+        #expect(renderText(p2, again.memory).0 == readRepoFile("\(Self.sample)/expected.txt"))
+    }
+
+    /// Without the kernel's own marker table the decompressor's formulas give the same
+    /// markers (the facts the dump gave are kept in the image).
+    @Test func formulasAgreeWithTheKernelsMarkerTable() throws {
+        let (image, platform) = try load()
+        var facts = FactTable()
+        for (k, f) in platform.layout.facts { facts.offer(k, f.value, f.source) }
+        let computed = platform.profile.value.layout(LayoutContext(facts: facts, levels: 3, pageSize: 4096, vaBits: 42))
+        #expect(computed.markers == platform.layout.markers)
+        _ = image
+    }
+
+    @Test func walkAgreesWithTheText() throws {
+        let (image, platform) = try load()
+        let tables = PageTables(arch: S390X(designationType: 1)!, memory: image.memory)
+        // The kernel image is mapped read-only and executable at _stext.
+        let stext = try #require(platform.layout.fact(.s390Stext))
+        let steps = try tables.translate(VirtualAddress(stext), root: platform.root.value)
+        let p = try #require(tables.leafPermissions(steps))
+        #expect(p.present && p.execute && !p.write)
+    }
+}

@@ -156,6 +156,7 @@ public struct S390X: Architecture {
     public var addressLimit: UInt64 { vaBits >= 64 ? 0 : UInt64(1) << UInt64(vaBits) }
 
     public var attributes: [AttributeBit] { Self.attributeBits }
+    public var entryAttributes: [AttributeBit] { Self.entryBits }
     public var textStyle: KernelTextStyle { Self.text }
     public var wxRule: WXRule { lowcoreExecutable ? Self.wxLowcoreExecutable : Self.wx }
 }

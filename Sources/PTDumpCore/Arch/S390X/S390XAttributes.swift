@@ -6,8 +6,18 @@ extension S390X {
     static let protect = AttributeBit("_PAGE_PROTECT", mask: S390XEntryBits.protect.rawValue)
     static let noExec = AttributeBit("_PAGE_NOEXEC", mask: S390XEntryBits.noExec.rawValue)
 
-    /// Every named attribute, once.
+    /// Every named attribute of `prot`, once (0x400 is `note_page`'s invalid at every level).
     static let attributeBits = [invalid, protect, noExec]
+
+    /// A raw entry's bits, by level, for `--walk`.
+    static let entryBits = [
+        AttributeBit("_PAGE_INVALID", mask: S390XEntryBits.pageInvalid.rawValue, levels: 4...4),
+        AttributeBit("_REGION_ENTRY_INVALID", mask: S390XEntryBits.tableInvalid.rawValue, levels: 0...2),
+        AttributeBit("_SEGMENT_ENTRY_INVALID", mask: S390XEntryBits.tableInvalid.rawValue, levels: 3...3),
+        AttributeBit("_REGION3_ENTRY_LARGE", mask: S390XEntryBits.large.rawValue, levels: 2...2),
+        AttributeBit("_SEGMENT_ENTRY_LARGE", mask: S390XEntryBits.large.rawValue, levels: 3...3),
+        protect, noExec,
+    ]
 
     /// `print_prot`: `I` alone for an invalid range; otherwise `RO`/`RW` and `NX`/`X`.
     static let columns: [TextColumn] = [
