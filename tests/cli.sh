@@ -278,6 +278,12 @@ run --info "$SZ/image.ptd"
 grep -q '^arch *s390x ' "$TMP/out" && grep -q '^levels *3 ' "$TMP/out" && grep -q '^marker .*Kernel Image End' "$TMP/out"
 check "--info on $SZ names the architecture, the ASCE's levels and the kernel's markers" $? "$(grep -E '^(arch|levels)' "$TMP/out")"
 
+# With a .config the saved kernel markers are not used: the decompressor's formulas must
+# give the same text from the facts the dump gave.
+run --kernel-config "$SZ/config.txt" "$SZ/image.ptd"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SZ/expected.txt"
+check "$SZ with --kernel-config: the layout formulas print the kernel's text" $? "exit $rc; $(diff "$SZ/expected.txt" "$TMP/out" | wc -l) diff lines"
+
 run --walk 0x100000 "$SZ/image.ptd"
 [ "$rc" -eq 0 ] && [[ "$(tail -n 1 "$TMP/out")" == *"read-only, exec"* ]]
 check "--walk on s390x finds the kernel image read-only and executable" $? "exit $rc" "$(tail -n 1 "$TMP/out")"
