@@ -217,6 +217,32 @@ def cases():
     x.replace_note_text("PTDUMP", "va_bits=48", "va_bits=40")
     add("arm64-4k-48-note-va-bits-40", x)
 
+    # s390x: big-endian entries, typed region entries, the ASCE type read from the root table.
+    s = "s390x-region3"
+    base = bytes(sample(s).b)
+    c = sample(s)
+    add(f"{s}-truncated-half", base[:len(base) // 2])
+    root = int(c.note_value("root"), 16)
+    o = c.file_offset(root)
+    valid = [i for i in range(2048) if not struct.unpack_from(">Q", c.b, o + 8 * i)[0] & 0x20]
+    x = sample(s)
+    e = struct.unpack_from(">Q", x.b, o + 8 * valid[0])[0]
+    struct.pack_into(">Q", x.b, o + 8 * valid[0], (e & 0xfff) | 0x7ff0_0000_0000)   # table beyond the dump
+    add(f"{s}-root-entry-outside-memory", x)
+    x = sample(s)
+    for i in range(2048):
+        struct.pack_into(">Q", x.b, o + 8 * i, root | 0x07)            # every entry points back at the root
+    add(f"{s}-root-entries-loop", x, allowed={0, 2})
+    x = sample(s)
+    for i in range(2048):
+        struct.pack_into(">Q", x.b, o + 8 * i, 0)                      # zeros: the type would read as segment
+    add(f"{s}-root-zeroed", x)
+    x = sample(s)
+    x.replace_note_text("PTDUMP", "levels=3", "levels=9")
+    add(f"{s}-note-levels-9", x)
+    add(f"{s}-walk-beyond-reach", base, ["--walk", "0x0000040000000000"], allowed={0, 2})
+    add(f"{s}-range-beyond-reach", base, ["--range", "0x40000000000-0x50000000000"], allowed={0, 2})
+
     x = sample("x86_64-4level")
     x.replace_note_text("VMCOREINFO", "NUMBER(phys_base)=", "NUMBER(phys_bas)=x")
     add("x86_64-4level-vmcoreinfo-malformed-number", x)

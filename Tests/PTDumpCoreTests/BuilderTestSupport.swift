@@ -52,7 +52,7 @@ struct MappingGenerator {
     }
 
     /// Up to `count` mappings in two regions of the walked ranges: the middle of the first, and
-    /// the top of the last (where a mapping may end at 2^64).
+    /// the top of the last (where a mapping may end at 2^64, or at the reach of an s390 ASCE).
     mutating func mappings(count: Int) -> [Mapping] {
         let ps = mode.pageSize
         let ranges = encoding.walkRanges
@@ -60,7 +60,7 @@ struct MappingGenerator {
         // Regions: the middle of the first walked range, and the top of the address space
         // (up to 64 GiB, at most a quarter of the top range).
         let quarter = min(64 << 30, (top.last - top.first) / 4 + 1)
-        let high = 0 &- quarter
+        let high = (top.last.rawValue &+ 1) &- quarter
         let low = ranges[0].first.rawValue + (((ranges[0].last - ranges[0].first) / 2) & ~((1 << 30) - 1))
         let regions: [(first: UInt64, last: UInt64)] = [
             (low, ranges.count == 1 ? high - 1 : ranges[0].last.rawValue), (high, top.last.rawValue),

@@ -10,8 +10,11 @@ import PTDumpCore
         var options = built.rawOptions
         options.arch = nil
         let platform = try PlatformResolver.resolve(image: image, options: options)
+        // Mapped ranges: a prot of 0 is unmapped on most architectures but a valid read-write,
+        // executable mapping on s390, where a hole's prot is the invalid bit.
+        let arch = platform.architecture
         return platform.paging.accept(CollectRanges(platform: platform, memory: memory)).ranges
-            .filter { $0.prot != 0 }
+            .filter { arch.permissions(prot: $0.prot, effective: $0.effective).present }
     }
 
     @Test(arguments: PagingMode.all)

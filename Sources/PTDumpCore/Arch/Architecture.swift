@@ -22,8 +22,11 @@ public protocol Architecture: Sendable {
     func effective(_ entry: UInt64, parent: UInt64?) -> UInt64
     /// Physical address a leaf at real level `level` maps at the start of its page or block.
     func outputAddress(_ entry: UInt64, level: Int) -> PhysicalAddress
-    /// Every named attribute, for JSON and `--walk`.
+    /// Every named attribute of `prot`, for JSON (and `--walk`, unless `entryAttributes` differ).
     var attributes: [AttributeBit] { get }
+    /// The named bits of a raw entry, for `--walk`, at the kernel levels where they mean that
+    /// (s390: 0x400 is a page's invalid bit but a segment's or region-third's frame bit).
+    var entryAttributes: [AttributeBit] { get }
     /// What a range allows, from its compared attributes and effective permissions.
     func permissions(prot: UInt64, effective: UInt64) -> Permissions
     /// True when the tables can translate `va` at all (x86: sign-extended from the top VA
@@ -52,6 +55,9 @@ extension Architecture {
 
     /// No physically contiguous runs are scanned unless the architecture says how they step.
     public var leafAddressStep: UInt64 { 0 }
+
+    /// The same names as `prot`'s.
+    public var entryAttributes: [AttributeBit] { attributes }
 
     /// x86-style canonical form: bits above the top VA bit copy it.
     public func isCanonical(_ va: VirtualAddress) -> Bool {

@@ -26,4 +26,13 @@ public protocol ArchitecturePort: Sendable {
     static var builderModes: [PagingMode] { get }
     /// The encoding of `mode` (one of `builderModes`), or why it cannot be built.
     static func encoder(for mode: PagingMode) throws(ImageError) -> any LeafEncoder
+    /// Where the kernel keeps the physical address of its VMCOREINFO note, read from
+    /// `memory` (s390: the absolute lowcore's `vmcore_info`), and how it was found; used when
+    /// a dump has no VMCOREINFO note. Nil when the architecture has no such pointer.
+    static func vmcoreinfoPointer(in memory: any PhysicalMemory) -> (PhysicalAddress, String)?
+}
+
+extension ArchitecturePort {
+    /// No pointer: the note is searched for in memory instead.
+    public static func vmcoreinfoPointer(in memory: any PhysicalMemory) -> (PhysicalAddress, String)? { nil }
 }

@@ -3,7 +3,7 @@
 /// `ports`, a case in `Paging` and its line in `accept`.
 public enum ArchitectureRegistry {
     /// Every architecture's port, in `--help` order.
-    public static let ports: [any ArchitecturePort.Type] = [X86_64Port.self, ARM64Port.self, RISCV64Port.self]
+    public static let ports: [any ArchitecturePort.Type] = [X86_64Port.self, ARM64Port.self, RISCV64Port.self, S390XPort.self]
 
     /// The port called `name` or one of its aliases (case-insensitive).
     public static func port(named name: String) -> (any ArchitecturePort.Type)? {
@@ -27,6 +27,7 @@ public enum Paging: Sendable {
     case x86_64(X86_64)
     case arm64(ARM64)
     case riscv64(RISCV64)
+    case s390x(S390X)
 
     /// Calls `visitor` with the concrete architecture.
     @inline(__always)
@@ -35,6 +36,7 @@ public enum Paging: Sendable {
         case .x86_64(let a): return visitor.visit(a)
         case .arm64(let a): return visitor.visit(a)
         case .riscv64(let a): return visitor.visit(a)
+        case .s390x(let a): return visitor.visit(a)
         }
     }
 }

@@ -4,16 +4,21 @@ public struct TextColumn: Sendable {
     public var bits: [AttributeBit]
     public var set: String?
     public var clear: String?
+    /// The column prints nothing at all when any of these bits is in `prot` (s390 prints only
+    /// `I` for an invalid range, not its RO/RW and X/NX columns).
+    public var hiddenWhen: UInt64
 
-    public init(_ bits: AttributeBit..., set: String?, clear: String?) {
+    public init(_ bits: AttributeBit..., set: String?, clear: String?, hiddenWhen: UInt64 = 0) {
         self.bits = bits
         self.set = set
         self.clear = clear
+        self.hiddenWhen = hiddenWhen
     }
 
     /// The text for `prot` noted at `level`.
     @inline(__always) public func text(_ prot: UInt64, level: Int) -> String? {
-        bits.contains { $0.isSet(in: prot, level: level) } ? set : clear
+        if prot & hiddenWhen != 0 { return nil }
+        return bits.contains { $0.isSet(in: prot, level: level) } ? set : clear
     }
 }
 
@@ -43,10 +48,20 @@ public struct KernelTextStyle: Sendable {
     /// True when a range whose `prot` is 0 is not printed at all (riscv's `if
     /// (st->current_prot)`): only mapped ranges appear, under their markers.
     public var skipsZeroProt: Bool
+    /// Text between the address range and the size column (x86, arm64, riscv: three spaces;
+    /// s390: one).
+    public var addressSeparator: String
+    /// True when a range whose `prot` is 0 prints no attribute columns (x86, arm64, riscv: 0
+    /// means nothing is mapped); false prints its columns like any other (s390: 0 is a valid
+    /// read-write, executable mapping).
+    public var zeroProtIsEmpty: Bool
 
     public init(name: String, units: [Character], sizeStartsInKiB: Bool, levelFirst: Bool, columnSeparator: String,
                 columns: [TextColumn], notPresentBlank: Int?, presentMask: UInt64,
-                physicalColumn: Bool = false, skipsZeroProt: Bool = false) {
+                physicalColumn: Bool = false, skipsZeroProt: Bool = false, addressSeparator: String = "   ",
+                zeroProtIsEmpty: Bool = true) {
+        self.addressSeparator = addressSeparator
+        self.zeroProtIsEmpty = zeroProtIsEmpty
         self.physicalColumn = physicalColumn
         self.skipsZeroProt = skipsZeroProt
         self.name = name

@@ -11,10 +11,15 @@ public struct WXRule: Sendable {
     public var isNonUXN: @Sendable (_ prot: UInt64, _ effective: UInt64) -> Bool
     /// The verdict line for (W+X pages, non-UXN pages).
     public var verdict: @Sendable (UInt64, UInt64) -> String
+    /// True when a W+X range from `start` to `end` (exclusive) is expected and not counted
+    /// (s390: the first lowcore page when it must stay executable).
+    public var isExempt: @Sendable (_ start: VirtualAddress, _ end: VirtualAddress) -> Bool
 
     public init(prefix: String, pageSize: UInt64, isWX: @escaping @Sendable (UInt64, UInt64) -> Bool,
                 isNonUXN: @escaping @Sendable (UInt64, UInt64) -> Bool = { _, _ in false },
+                isExempt: @escaping @Sendable (VirtualAddress, VirtualAddress) -> Bool = { _, _ in false },
                 verdict: @escaping @Sendable (UInt64, UInt64) -> String) {
+        self.isExempt = isExempt
         self.prefix = prefix
         self.pageSize = pageSize
         self.isWX = isWX

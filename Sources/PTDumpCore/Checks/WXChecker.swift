@@ -19,7 +19,7 @@ public struct WXChecker: RangeSink, Sendable {
     public mutating func range(_ r: CoalescedRange, printed: Bool) {
         let pages = r.size / rule.pageSize
         if rule.isNonUXN(r.prot, r.effective) { nonUXNPages &+= pages }
-        if rule.isWX(r.prot, r.effective) {
+        if rule.isWX(r.prot, r.effective) && !rule.isExempt(r.start, r.end) {
             wxPages &+= pages
             findings.append(WXFinding(range: r, pages: pages))
         }

@@ -37,7 +37,7 @@ private struct Explainer: ArchitectureVisitor {
             let name = arch.levelNames[L.kernelLevel]
             // A table entry's fields are not a leaf's: name only bits that are actually set there.
             let isTable: Bool = { if case .table = s.kind { return true } else { return false } }()
-            let bits = arch.attributes.filter { $0.isSet(in: s.entry) && (!isTable || $0.value != 0) }.map { $0.name }
+            let bits = arch.entryAttributes.filter { $0.isSet(in: s.entry, level: L.kernelLevel) && (!isTable || $0.value != 0) }.map { $0.name }
             var line = "  \(name.padding(to: 4))table \(hex(s.tablePA))  index \(String(s.index).padding(to: 4))entry \(hex16(s.entry))"
             if !bits.isEmpty { line += "  " + bits.joined(separator: " ") }
             switch s.kind {

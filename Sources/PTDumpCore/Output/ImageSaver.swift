@@ -9,9 +9,24 @@ public enum ImageSaver {
         var pages = report.tablePages
         pages.insert(p.root.value)
         for r in p.extraCheckRoots { pages.insert(r.value) }
-        let pageBytes = report.tableBytes
+        // Saved in pages of the base page size: a table smaller than a page (s390's 2 KiB page
+        // tables) or larger (its 16 KiB region tables) is kept whole without two saved pages
+        // overlapping.
+        let pageBytes = Int(p.architecture.pageSize)
+        let unit = UInt64(pageBytes)
+        var units: Set<PhysicalAddress> = []
+        for pa in pages {
+            var at = pa.rawValue & ~(unit - 1)
+            let (end, o) = pa.rawValue.addingReportingOverflow(UInt64(report.tableBytes))
+            while at < (o ? UInt64.max : end) {
+                units.insert(PhysicalAddress(at))
+                let (next, o2) = at.addingReportingOverflow(unit)
+                if o2 { break }
+                at = next
+            }
+        }
         try CompactImageWriter.write(path: path, arch: p.arch.value, memory: image.memory,
-                                     pages: pages.filter { image.memory.contains($0, length: pageBytes) }.sorted(),
+                                     pages: units.filter { image.memory.contains($0, length: pageBytes) }.sorted(),
                                      pageBytes: pageBytes, note: note(platform: p).text, vmcoreinfo: image.vmcoreinfo)
         return report
     }

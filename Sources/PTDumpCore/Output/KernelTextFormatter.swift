@@ -9,10 +9,12 @@ public struct KernelTextFormatter: RangeSink {
     let physical: Bool
     /// `levelNames`, encoded.
     private let levelBytes: [[UInt8]]
+    /// What follows the address range (`style.addressSeparator`), encoded.
+    private let separatorBytes: [UInt8]
     /// The size units, encoded.
     private let unitBytes: [[UInt8]]
     /// Each column's text when set and when clear, the separator in front; nil prints nothing.
-    private let columnBytes: [(bits: [AttributeBit], set: [UInt8]?, clear: [UInt8]?)]
+    private let columnBytes: [(bits: [AttributeBit], set: [UInt8]?, clear: [UInt8]?, hiddenWhen: UInt64)]
 
     /// `physical`: append each mapped range's physical start (`--phys`).
     public init(out: TextOutput, style: KernelTextStyle, levelNames: [String], physical: Bool = false) {
@@ -21,10 +23,11 @@ public struct KernelTextFormatter: RangeSink {
         self.levelNames = levelNames
         self.physical = physical
         levelBytes = levelNames.map { Array($0.utf8) }
+        separatorBytes = Array(style.addressSeparator.utf8)
         unitBytes = style.units.map { Array(String($0).utf8) }
         let separator = Array(style.columnSeparator.utf8)
         columnBytes = style.columns.map { c in
-            (c.bits, c.set.map { separator + Array($0.utf8) }, c.clear.map { separator + Array($0.utf8) })
+            (c.bits, c.set.map { separator + Array($0.utf8) }, c.clear.map { separator + Array($0.utf8) }, c.hiddenWhen)
         }
     }
 
@@ -43,7 +46,7 @@ public struct KernelTextFormatter: RangeSink {
         out.hex16(r.start.rawValue)
         out.write(byte: UInt8(ascii: "-"))
         out.hex16(r.end.rawValue)
-        out.write(repeating: UInt8(ascii: " "), count: 3)
+        out.write(bytes: separatorBytes)
         if style.physicalColumn {
             out.write(byte: UInt8(ascii: " "))
             out.hex16(r.physical?.rawValue ?? 0)
@@ -69,10 +72,10 @@ public struct KernelTextFormatter: RangeSink {
     private func writeAttributes(_ prot: UInt64, level: Int) {
         if let blank = style.notPresentBlank {
             if prot & style.presentMask == 0 { return out.write(repeating: UInt8(ascii: " "), count: blank) }
-        } else if prot == 0 {
+        } else if prot == 0 && style.zeroProtIsEmpty {
             return
         }
-        for c in columnBytes {
+        for c in columnBytes where prot & c.hiddenWhen == 0 {
             let set = c.bits.contains { $0.isSet(in: prot, level: level) }
             if let t = set ? c.set : c.clear { out.write(bytes: t) }
         }
@@ -82,7 +85,7 @@ public struct KernelTextFormatter: RangeSink {
     public func attributes(_ prot: UInt64, level: Int) -> String {
         if let blank = style.notPresentBlank {
             if prot & style.presentMask == 0 { return String(repeating: " ", count: blank) }
-        } else if prot == 0 {
+        } else if prot == 0 && style.zeroProtIsEmpty {
             return ""
         }
         var s = ""

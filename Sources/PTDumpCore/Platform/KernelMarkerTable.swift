@@ -25,9 +25,13 @@ public struct KernelMarkerTable: Sendable {
     public struct Shape: Sendable {
         public var anchor: String
         public var entrySize: Int
-        public init(anchor: String, entrySize: Int) {
+        /// True when a start may be any address (s390's markers start in the identity
+        /// mapping, from 0); false when a start is 0 or in the kernel half (bit 63 set).
+        public var anyStart: Bool
+        public init(anchor: String, entrySize: Int, anyStart: Bool = false) {
             self.anchor = anchor
             self.entrySize = entrySize
+            self.anyStart = anyStart
         }
     }
 
@@ -58,18 +62,22 @@ public struct KernelMarkerTable: Sendable {
         let window = KernelImageView(tables: tables, root: root, from: data.first, span: data.last - data.first)
         let lo = from.rawValue, hi = from.rawValue &+ span
         let stride = shape.entrySize / 8
+        let big = tables.arch.byteOrder == .big
         var result: KernelMarkerTable?
         window.chunks { va, raw in
             let words = raw.count / 8
+            func word(_ i: Int) -> UInt64 {
+                let w = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                return big ? UInt64(bigEndian: w) : UInt64(littleEndian: w)
+            }
             func inImage(_ i: Int) -> Bool {
                 guard i >= 0, i < words else { return false }
-                let w = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                let w = word(i)
                 return w >= lo && w < hi
             }
-            func word(_ i: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) }
             // An entry: a start address (kernel half, or 0 for user space) and a name pointer,
             // with neighbours alike and starts ascending.
-            func startLike(_ i: Int) -> Bool { i >= 0 && i < words && (word(i) == 0 || word(i) >> 63 == 1) }
+            func startLike(_ i: Int) -> Bool { i >= 0 && i < words && (shape.anyStart || word(i) == 0 || word(i) >> 63 == 1) }
             var i = 1
             while i < words {
                 // A neighbour on either side (the anchor may be the first or last entry).
@@ -78,7 +86,7 @@ public struct KernelMarkerTable: Sendable {
                 let prev = inImage(i - stride) && startLike(i - 1 - stride) && word(i - 1 - stride) <= word(i - 1)
                     && word(i) != word(i - stride)
                 if inImage(i) && startLike(i - 1) && (next || prev) {
-                    let w = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                    let w = word(i)
                     if image.string(at: VirtualAddress(w), max: 48) == shape.anchor,
                        let t = table(around: va + UInt64((i - 1) * 8), image: image, shape: shape) {
                         result = t
@@ -111,7 +119,10 @@ public struct KernelMarkerTable: Sendable {
     static func table<A: Architecture>(around entry: VirtualAddress, image: KernelImageView<A>, shape: Shape) -> KernelMarkerTable? {
         func read(_ va: VirtualAddress) -> Entry? {
             guard let bytes = image.read(va, length: shape.entrySize), bytes.count == shape.entrySize else { return nil }
-            func word(_ i: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[i * 8 + $1]) << (8 * UInt64($1)) } }
+            let big = image.tables.arch.byteOrder == .big
+            func word(_ i: Int) -> UInt64 {
+                (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[i * 8 + $1]) << (8 * UInt64(big ? 7 - $1 : $1)) }
+            }
             let namePtr = word(1)
             guard namePtr != 0, let name = image.string(at: VirtualAddress(namePtr), max: 48), isMarkerName(name) else {
                 return namePtr == 0 ? Entry(start: word(0), name: "", maxLines: 0) : nil
@@ -254,9 +265,10 @@ public struct KernelImageView<A: Architecture> {
         return found
     }
 
-    /// 8-aligned addresses holding `value` (little-endian).
-    func occurrences(ofWord value: UInt64) -> [VirtualAddress] {
+    /// 8-aligned addresses holding `value` (in the architecture's byte order).
+    func occurrences(ofWord word: UInt64) -> [VirtualAddress] {
         var found: [VirtualAddress] = []
+        let value = tables.arch.byteOrder == .big ? word.bigEndian : word.littleEndian
         chunks { va, raw in
             do {
                 var i = 0

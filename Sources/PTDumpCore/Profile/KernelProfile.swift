@@ -29,6 +29,13 @@ public struct KernelProfile: Sendable {
     /// Options this release renamed: its name → the name the ports and profiles read (the
     /// oldest release's), applied to `--kernel-config` before anything reads it.
     public var configAliases: [String: String] = [:]
+    /// True when the kernel sorts its markers by address before printing, keeping the table
+    /// order of markers at one address (s390's `sort_address_markers`); false prints them in
+    /// table order.
+    public var sortsMarkers = false
+    /// Where the last range ends: the address the kernel's final flush (`note_page(st, 0, -1,
+    /// 0)`) passes, 0 on most architectures; s390 replaces it with `max_addr`.
+    public var finalAddress: @Sendable (LayoutContext) -> UInt64 = { _ in 0 }
 
     public init(release: KernelRelease, markers: [MarkerSpec], walkRanges: @escaping @Sendable (LayoutContext) -> [WalkRange],
                 markerAdvance: MarkerAdvance, checkUsesMarkers: Bool, kasanEarlyShadowShortcut: Bool,
@@ -81,14 +88,20 @@ public struct KernelProfile: Sendable {
 
     /// The layout these facts give: markers whose condition holds, in order, and the ranges.
     public func layout(_ c: LayoutContext) -> KernelLayout {
-        let m = markers.compactMap { spec -> AddressMarker? in
+        var m = markers.compactMap { spec -> AddressMarker? in
             guard spec.condition(c), let a = spec.address(c) else { return nil }
             return AddressMarker(a, spec.name, maxLines: spec.maxLines)
         }
+        if sortsMarkers {
+            // Stable: markers at one address keep their table order (an insertion sort in the kernel).
+            m = m.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
+        }
         let ranges = walkRanges(c)
-        return KernelLayout(ranges: ranges, markers: m, advance: markerAdvance,
-                            checkMarkers: checkUsesMarkers ? m : [AddressMarker(0, "")], checkRanges: ranges,
-                            facts: c.facts.entries, kasanShortcut: kasanEarlyShadowShortcut && c.facts.kasan != .off)
+        var layout = KernelLayout(ranges: ranges, markers: m, advance: markerAdvance,
+                                  checkMarkers: checkUsesMarkers ? m : [AddressMarker(0, "")], checkRanges: ranges,
+                                  facts: c.facts.entries, kasanShortcut: kasanEarlyShadowShortcut && c.facts.kasan != .off)
+        layout.finalAddress = finalAddress(c)
+        return layout
     }
 
     /// The profile for `release` among `profiles` (oldest first): the newest one not newer

@@ -28,7 +28,7 @@ public enum ElfCoreLoader {
             case "VMCOREINFO":
                 image.vmcoreinfo = try VMCoreInfo(text: String(decoding: n.desc, as: UTF8.self))
                 image.vmcoreinfoSource = FactSource("ELF note VMCOREINFO")
-            case "QEMU", "CORE":
+            case "QEMU", "CORE", "LINUX":
                 image.cpuNotes.append(n)
             case "PTDUMP":
                 image.ptdumpNote = try CompactImage.parseNote(n.desc)
@@ -39,7 +39,10 @@ public enum ElfCoreLoader {
         if image.arch == nil { throw unknownMachine(elf.machine) }
         // Without the note, the kernel's own copy in memory (a compact image keeps only tables).
         if image.vmcoreinfo == nil && !isCompact {
-            if let (vi, pa) = VMCoreInfoSearch.find(in: memory) {
+            if let (vi, source) = VMCoreInfoSearch.pointed(by: image.arch, in: memory) {
+                image.vmcoreinfo = vi
+                image.vmcoreinfoSource = source
+            } else if let (vi, pa) = VMCoreInfoSearch.find(in: memory) {
                 image.vmcoreinfo = vi
                 image.vmcoreinfoSource = .memory("\(hex(pa)): the kernel's note, found by searching memory (the file has no VMCOREINFO note)")
             } else {

@@ -85,7 +85,10 @@ public final class ElfFile {
         guard elf_kind(e) == ELF_K_ELF else { throw fail(.unknownFormat("not an ELF file")) }
         var ehdr = GElf_Ehdr()
         guard gelf_getehdr(e, &ehdr) != nil else { throw fail(.malformedELF("ELF header: " + Self.libelfMessage())) }
-        guard ehdr.e_ident.5 == UInt8(ELFDATA2LSB) else { throw fail(.unknownFormat("big-endian ELF is not supported")) }
+        // Either byte order: libelf translates headers and notes (s390x dumps are big-endian).
+        guard ehdr.e_ident.5 == UInt8(ELFDATA2LSB) || ehdr.e_ident.5 == UInt8(ELFDATA2MSB) else {
+            throw fail(.unknownFormat("ELF data encoding \(ehdr.e_ident.5) is neither little- nor big-endian"))
+        }
         self.fd = fd
         self.buffer = buffer
         self.elf = e

@@ -12,9 +12,18 @@ public enum VMCoreInfoSearch {
     /// Note header, name and the start of the text, little-endian; bytes 4..<8 (`n_descsz`)
     /// are not compared.
     static let prefix: [UInt8] = [11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + Array("VMCOREINFO\0\0OSRELEASE=".utf8)
+    /// The same header written by a big-endian kernel (s390x).
+    static let bigEndianPrefix: [UInt8] = [0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0] + Array("VMCOREINFO\0\0OSRELEASE=".utf8)
 
     /// The largest text the kernel writes (`VMCOREINFO_BYTES` = one page, at most 64 KiB).
     static let maxText = 1 << 16
+
+    /// The VMCOREINFO note an architecture's pointer in memory leads to (s390: the absolute
+    /// lowcore's `vmcore_info`), with where it was found; nil when there is none.
+    public static func pointed(by arch: ArchKind?, in memory: any PhysicalMemory) -> (VMCoreInfo, FactSource)? {
+        guard let (pa, how) = arch?.port.vmcoreinfoPointer(in: memory), let vi = note(at: pa, in: memory) else { return nil }
+        return (vi, .memory("\(hex(pa)): the kernel's note, \(how)"))
+    }
 
     /// The first VMCOREINFO note in `memory` and the physical address of its header, or nil.
     public static func find(in memory: any PhysicalMemory) -> (VMCoreInfo, PhysicalAddress)? {
@@ -31,11 +40,14 @@ public enum VMCoreInfoSearch {
         return nil
     }
 
-    /// The VMCOREINFO note whose header is at `pa`, or nil.
+    /// The VMCOREINFO note whose header is at `pa` (in either byte order), or nil.
     static func note(at pa: PhysicalAddress, in memory: any PhysicalMemory) -> VMCoreInfo? {
         guard let head = try? memory.read(pa, length: prefix.count) else { return nil }
-        for i in 0..<prefix.count where (i < 4 || i >= 8) && head[i] != prefix[i] { return nil }
-        let size = Int(head[4]) | Int(head[5]) << 8 | Int(head[6]) << 16 | Int(head[7]) << 24
+        let big = head[0] == 0
+        let expected = big ? bigEndianPrefix : prefix
+        for i in 0..<expected.count where (i < 4 || i >= 8) && head[i] != expected[i] { return nil }
+        let size = big ? Int(head[7]) | Int(head[6]) << 8 | Int(head[5]) << 16 | Int(head[4]) << 24
+                       : Int(head[4]) | Int(head[5]) << 8 | Int(head[6]) << 16 | Int(head[7]) << 24
         guard size >= 10, size <= maxText, let text = try? memory.read(pa + 24, length: size) else { return nil }
         return try? VMCoreInfo(text: String(decoding: text, as: UTF8.self))
     }

@@ -150,7 +150,7 @@ public struct Walker<A: Architecture> {
                                     levelName: arch.levelNames[L.kernelLevel], reason: error.description, parent: from))
             let holeLevel = li > 0 ? arch.levels[li - 1].holeLevel : L.holeLevel
             out.append(Run(start: first, last: first, shift: li > 0 ? arch.levels[li - 1].shift : L.shift,
-                           level: holeLevel, prot: 0, effective: 0))
+                           level: holeLevel, prot: arch.prot(0, kernelLevel: holeLevel), effective: 0))
             return
         }
         if recounting == 0 { tablesRead += 1 }
@@ -165,7 +165,10 @@ public struct Walker<A: Architecture> {
             let e = table[i]
             switch arch.classify(e, level: li) {
             case .hole:
-                out.append(Run(start: va, last: va, shift: L.shift, level: L.holeLevel, prot: 0, effective: 0))
+                // The kernel notes a hole as `note_page(addr, depth, 0)`: its prot is what the
+                // architecture makes of a zero value (s390: invalid), 0 elsewhere.
+                out.append(Run(start: va, last: va, shift: L.shift, level: L.holeLevel,
+                               prot: arch.prot(0, kernelLevel: L.holeLevel), effective: 0))
             case .skip:
                 break
             case .leaf:

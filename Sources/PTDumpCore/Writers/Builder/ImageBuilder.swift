@@ -80,7 +80,9 @@ public struct ImageBuilder: Sendable {
 
     /// Installs each mapping leaf by leaf, largest allowed leaf first.
     fileprivate func layOut<A: Architecture>(_ mappings: [Mapping], arch: A, encoding e: MappingEncoding) throws(ImageError) -> BuiltImage {
-        var b = PageTableBuilder(arch: arch, physicalBase: physicalBase) { e.table($0) }
+        var b = PageTableBuilder(arch: arch, physicalBase: physicalBase, emptyEntry: { e.emptyEntry(level: $0) }) {
+            e.table($0, level: $1)
+        }
         for m in mappings {
             var va = m.va, pa = m.pa, left = m.size
             let userBits = m.attributes.user ? e.userTableBits : 0

@@ -30,4 +30,23 @@ public protocol LeafEncoder: Sendable {
     func defaultLinkAddress(physicalBase: UInt64) -> UInt64
     /// The paging flags a raw dump or ELF of this mode needs.
     var pagingOptions: Options { get }
+    /// A descriptor at real level `level` pointing at the next table, at `pa` (s390 entries
+    /// carry their table's type).
+    func table(_ pa: PhysicalAddress, level: Int) -> UInt64
+    /// What an unused entry of a table at real level `level` holds (0, or s390's invalid
+    /// entries: a zero s390 entry is a valid one).
+    func emptyEntry(level: Int) -> UInt64
+    /// The leaf descriptor mapping `pa` with `attributes` at real level `level`.
+    func leaf(_ pa: PhysicalAddress, _ attributes: MappingAttributes, level: Int) -> UInt64
+}
+
+extension LeafEncoder {
+    /// The same descriptor at every level.
+    public func table(_ pa: PhysicalAddress, level: Int) -> UInt64 { table(pa) }
+    /// Zero: an empty entry.
+    public func emptyEntry(level: Int) -> UInt64 { 0 }
+    /// Leaves differ only at the last level.
+    public func leaf(_ pa: PhysicalAddress, _ attributes: MappingAttributes, level: Int) -> UInt64 {
+        leaf(pa, attributes, last: level == paging.architecture.levels.count - 1)
+    }
 }

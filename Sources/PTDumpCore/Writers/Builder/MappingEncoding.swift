@@ -30,8 +30,15 @@ public struct MappingEncoding: Sendable {
     /// VA ranges ptdump walks in this mode: the only addresses whose mappings it reports.
     public var walkRanges: [WalkRange] { encoder.walkRanges }
 
-    /// A descriptor pointing at the table at `pa`.
+    /// A descriptor pointing at the table at `pa`, for architectures whose table entries do
+    /// not depend on their level.
     public func table(_ pa: PhysicalAddress) -> UInt64 { encoder.table(pa) }
+
+    /// A descriptor at real level `level` pointing at the table at `pa`.
+    public func table(_ pa: PhysicalAddress, level: Int) -> UInt64 { encoder.table(pa, level: level) }
+
+    /// What an unused entry of a table at real level `level` holds.
+    public func emptyEntry(level: Int) -> UInt64 { encoder.emptyEntry(level: level) }
 
     /// Bits ORed into every table entry above a user leaf.
     public var userTableBits: UInt64 { encoder.userTableBits }
@@ -41,7 +48,7 @@ public struct MappingEncoding: Sendable {
 
     /// The leaf descriptor mapping `pa` with `attributes` at real level `level`.
     public func leaf(_ pa: PhysicalAddress, _ attributes: MappingAttributes, level: Int) -> UInt64 {
-        encoder.leaf(pa, attributes, last: level == levels.count - 1)
+        encoder.leaf(pa, attributes, level: level)
     }
 
     /// The attributes a walked range has, in the builder's words; nil when it maps nothing.

@@ -10,22 +10,43 @@ public struct PageTableBuilder<A: Architecture> {
     public private(set) var bytes: [UInt8] = []
     /// The top-level table.
     public private(set) var root: PhysicalAddress = 0
-    /// Encodes a table entry pointing at a physical address.
-    public let tableEntry: @Sendable (PhysicalAddress) -> UInt64
+    /// Encodes a table entry at a real level pointing at a physical address.
+    public let tableEntry: @Sendable (PhysicalAddress, Int) -> UInt64
+    /// What an unused entry of a table at a real level holds.
+    public let emptyEntry: @Sendable (Int) -> UInt64
 
-    /// Starts with an empty top-level table at `physicalBase`.
+    /// Starts with an empty top-level table at `physicalBase`; table entries are the same at
+    /// every level and unused entries are 0.
     public init(arch: A, physicalBase: UInt64 = 0x10_0000, tableEntry: @escaping @Sendable (PhysicalAddress) -> UInt64) {
+        self.init(arch: arch, physicalBase: physicalBase, emptyEntry: { _ in 0 }) { pa, _ in tableEntry(pa) }
+    }
+
+    /// Starts with an empty top-level table at `physicalBase`; `tableEntry` encodes the entry
+    /// at a real level pointing at a table, `emptyEntry` fills new tables of a real level.
+    public init(arch: A, physicalBase: UInt64 = 0x10_0000, emptyEntry: @escaping @Sendable (Int) -> UInt64,
+                tableEntry: @escaping @Sendable (PhysicalAddress, Int) -> UInt64) {
         self.arch = arch
         self.physicalBase = physicalBase
         self.tableBytes = arch.tableBytes
         self.tableEntry = tableEntry
-        root = newTable()
+        self.emptyEntry = emptyEntry
+        root = newTable(level: 0)
     }
 
     /// A new zeroed table; returns its physical address.
     public mutating func newTable() -> PhysicalAddress {
         let pa = PhysicalAddress(physicalBase + UInt64(bytes.count))
         bytes += [UInt8](repeating: 0, count: tableBytes)
+        return pa
+    }
+
+    /// A new table of real level `level`, every entry unused; returns its physical address.
+    public mutating func newTable(level: Int) -> PhysicalAddress {
+        let pa = newTable()
+        let empty = emptyEntry(level)
+        if empty != 0 {
+            for i in 0..<arch.levels[level].entries { set(table: pa, index: i, empty) }
+        }
         return pa
     }
 
@@ -41,13 +62,15 @@ public struct PageTableBuilder<A: Architecture> {
     /// Entry `index` of the table at `table`.
     public func entry(table: PhysicalAddress, index: Int) -> UInt64 {
         let o = Int(table.rawValue - physicalBase) + index * 8
-        return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) }
+        let v = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) }
+        return arch.byteOrder == .big ? v.byteSwapped : v
     }
 
     /// Sets entry `index` of the table at `table`.
     public mutating func set(table: PhysicalAddress, index: Int, _ value: UInt64) {
         let o = Int(table.rawValue - physicalBase) + index * 8
-        for b in 0..<8 { bytes[o + b] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(b))) }
+        let v = arch.byteOrder == .big ? value.byteSwapped : value
+        for b in 0..<8 { bytes[o + b] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(b))) }
     }
 
     /// Index of `va` in a table of real level `li`.
@@ -66,8 +89,8 @@ public struct PageTableBuilder<A: Architecture> {
             if case .table(let next) = arch.classify(e, level: li) {
                 t = next
             } else {
-                let n = newTable()
-                set(table: t, index: i, tableEntry(n))
+                let n = newTable(level: li + 1)
+                set(table: t, index: i, tableEntry(n, li))
                 t = n
             }
         }
