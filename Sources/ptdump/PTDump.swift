@@ -10,13 +10,21 @@ struct PTDump: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ptdump",
         abstract: "Print the kernel page tables held in a memory image exactly as Linux's ptdump does, and check them for W^X.",
+        usage: """
+            ptdump [<options>] <FILE> ...
+              ptdump diff [<options>] <A> <B>
+            """,
         discussion: """
             Reads ELF memory dumps (QEMU dump-guest-memory, kdump /proc/vmcore, makedumpfile -E), ptdump \
             compact images, ELF executables with built-in tables (firmware, vmlinux) and raw physical \
             dumps, for \(spokenList(ArchitectureRegistry.names, "and")). Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
-            error or unusable input.
+            error or unusable input (diff: 0 identical, 1 different).
+
+            'ptdump diff A B' compares two images range by range: see 'ptdump diff --help'.
             """,
-        version: "0.1.0")
+        version: "0.1.0",
+        // Listed for --help and the completion scripts; `main` routes a first word `diff` here.
+        subcommands: [DiffCommand.self])
 
     @Argument(help: ArgumentHelp("The image: an ELF or kdump-compressed memory dump (every part of a split one; - for standard input), a ptdump compact image, an ELF executable or a raw physical dump.", valueName: "FILE"))
     var files: [String]
@@ -143,6 +151,8 @@ struct PTDump: ParsableCommand {
     }
 
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "diff" { DiffCommand.runAsSubcommand(Array(arguments.dropFirst())) }
         do {
             var command = try parseAsRoot()
             try command.run()
