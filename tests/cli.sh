@@ -414,6 +414,67 @@ expect_error "PT_LOAD beyond end of file" "$TMP/half.ptd" "$TMP/half.ptd"
 
 expect_error "--root outside memory" "$S4/image.ptd" --root 0x7fff0000000 "$S4/image.ptd"
 
+# --- diff -----------------------------------------------------------------------------
+
+run diff "$S4/image.ptd" "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ]; then
+    ok "diff of an image with itself is empty, exit 0"
+else
+    not_ok "diff of an image with itself is empty, exit 0" "exit $rc (want 0), $(wc -l <"$TMP/out") lines"
+fi
+
+run diff "$S4/image.ptd" "$SRO/image.ptd"
+if [ "$rc" -eq 1 ] && cmp -s "$TMP/out" "$SRO/diff-from-x86_64-4level.txt"; then
+    ok "diff rodata=on against rodata=off shows the kernel text permissions"
+else
+    not_ok "diff rodata=on against rodata=off shows the kernel text permissions" "exit $rc (want 1)" \
+        "$(diff "$SRO/diff-from-x86_64-4level.txt" "$TMP/out" | head -n 3)"
+fi
+
+# Antisymmetric: B against A is A against B with the signs and sides swapped.
+run diff "$SRO/image.ptd" "$S4/image.ptd"
+sed -e '1,2d' -e 's/^\(~ .*: \)\(.*\) => \(.*\)$/\1\3 => \2/' "$TMP/out" >"$TMP/ba"
+sed -e '1,2d' "$SRO/diff-from-x86_64-4level.txt" >"$TMP/ab"
+if [ "$rc" -eq 1 ] && cmp -s "$TMP/ab" "$TMP/ba"; then
+    ok "diff is antisymmetric"
+else
+    not_ok "diff is antisymmetric" "exit $rc (want 1)" "$(diff "$TMP/ab" "$TMP/ba" | head -n 3)"
+fi
+
+run diff --ignore level,accessed-dirty --ignore global "$S4/image.ptd" "$SRO/image.ptd"
+if [ "$rc" -eq 1 ] && ! grep -q 'level:' "$TMP/out" && grep -q '^~ 0xffffffff81000000-' "$TMP/out"; then
+    ok "diff --ignore level leaves the permission changes"
+else
+    not_ok "diff --ignore level leaves the permission changes" "exit $rc (want 1)"
+fi
+
+run diff --format json "$S4/image.ptd" "$SRO/image.ptd"
+last=$(tail -n 1 "$TMP/out")
+if [ "$rc" -eq 1 ] && [ "$last" = '{"summary":{"identical":false,"removed":0,"added":0,"changed":15}}' ]; then
+    if have python3 && ! python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/out" 2>/dev/null; then
+        not_ok "diff --format json" "a line is not JSON"
+    else
+        ok "diff --format json"
+    fi
+else
+    not_ok "diff --format json" "exit $rc (want 1)" "last line: $last"
+fi
+
+run diff --align-layout --phys "${ARM64_SAMPLES[0]}/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd"
+if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ]; then ok "diff --align-layout --phys of an image with itself"; else not_ok "diff --align-layout --phys of an image with itself" "exit $rc"; fi
+
+expect_error "diff of two architectures" "${ARM64_SAMPLES[0]}/image.ptd" diff "$S4/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd"
+expect_error "diff with a missing file" "$TMP/none" diff "$S4/image.ptd" "$TMP/none"
+for args in "diff $S4/image.ptd" "diff --ignore bogus $S4/image.ptd $S4/image.ptd" "diff --check-wx $S4/image.ptd $S4/image.ptd"; do
+    # shellcheck disable=SC2086
+    run $args
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [ ! -s "$TMP/out" ]; then
+        ok "usage error: ptdump $args"
+    else
+        not_ok "usage error: ptdump $args" "exit $rc (want 2)"
+    fi
+done
+
 # --- usage errors ---------------------------------------------------------------------
 
 run --no-such-flag "$S4/image.ptd"

@@ -35,8 +35,8 @@ public struct DiffFormatter {
         case .added: s += e.b.map { describe($0, in: b) } ?? ""
         case .changed:
             if let x = e.a, let y = e.b {
-                let effective = a.arch.permissions(prot: x.prot, effective: x.effective)
-                    != b.arch.permissions(prot: y.prot, effective: y.effective) || x.effective != y.effective
+                // Effective permissions only when they are what changed (x86: a table entry above).
+                let effective = x.prot == y.prot && x.effective != y.effective
                 s += e.kinds.map(\.rawValue).joined(separator: ",") + ": " + describe(x, in: a, effective: effective)
                     + " => " + describe(y, in: b, effective: effective)
             }
