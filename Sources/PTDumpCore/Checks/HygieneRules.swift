@@ -15,14 +15,24 @@ public struct ReservedBitsRule: Sendable {
     public var realLevels: ClosedRange<Int>
     /// Entries it applies to.
     public var role: EntryRole
-    /// Bits that must be zero.
+    /// Bits that must be zero (or, with `forbidden`, the bits compared).
     public var mask: UInt64
+    /// When set, the finding is `entry & mask == forbidden` (an encoding the level does not
+    /// allow, such as an arm64 block where the granule has none) instead of any bit of `mask`.
+    public var forbidden: UInt64?
 
-    public init(_ name: String, realLevels: ClosedRange<Int>, role: EntryRole, mask: UInt64) {
+    public init(_ name: String, realLevels: ClosedRange<Int>, role: EntryRole, mask: UInt64, forbidden: UInt64? = nil) {
         self.name = name
         self.realLevels = realLevels
         self.role = role
         self.mask = mask
+        self.forbidden = forbidden
+    }
+
+    /// True when `entry` breaks the rule.
+    @inline(__always) public func isBroken(by entry: UInt64) -> Bool {
+        if let f = forbidden { return entry & mask == f }
+        return entry & mask != 0
     }
 }
 
@@ -63,8 +73,23 @@ public struct HygieneRules: Sendable {
     /// only at entries with one of them set (the hardware ignores the rest of an invalid entry).
     public var validMask: UInt64
 
+    /// The address-marker regions whose tables the kernel frees when they empty (memory
+    /// hot-remove's linear map and vmemmap): an empty table linked there is a finding. Elsewhere
+    /// (vmalloc, fixmap, preallocated top-level tables) the kernel keeps empty tables by design.
+    public var freedWhenEmpty: [String]
+    /// Attribute bits the hardware may change per entry (accessed, dirty): ignored when deciding
+    /// whether a shared table merely repeats a few entries (KASAN's early shadow, ESPfix).
+    public var hardwareUpdated: UInt64
+    /// Physical ranges the kernel maps as normal memory whatever the machine has there (x86's
+    /// legacy ISA window in the direct map): not outside-memory findings.
+    public var mappedWhateverIsThere: [PhysicalRange]
+
     public init(reserved: [ReservedBitsRule] = [], contiguous: [ContiguousRule] = [], deviceMemory: [AttributeBit]? = nil,
-                badEntriesAreFindings: Bool = true, validMask: UInt64 = 1) {
+                badEntriesAreFindings: Bool = true, validMask: UInt64 = 1, freedWhenEmpty: [String] = [],
+                hardwareUpdated: UInt64 = 0, mappedWhateverIsThere: [PhysicalRange] = []) {
+        self.mappedWhateverIsThere = mappedWhateverIsThere
+        self.freedWhenEmpty = freedWhenEmpty
+        self.hardwareUpdated = hardwareUpdated
         self.reserved = reserved
         self.validMask = validMask
         self.contiguous = contiguous

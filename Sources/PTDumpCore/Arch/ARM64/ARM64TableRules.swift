@@ -43,6 +43,11 @@ extension ARM64: ArchitectureTableRules {
             reserved.append(ReservedBitsRule("RES0 bits of a \(levelNames[levels[li].kernelLevel]) block",
                                              realLevels: li...li, role: .leaf, mask: mask))
         }
+        if pageShift == 16, let top = levels.firstIndex(where: { $0.kernelLevel == 2 }) {
+            // `pud_table` is constant true with 64K pages: the kernel walks a level-1 block as a table.
+            reserved.append(ReservedBitsRule("a block descriptor at a level the 64K granule has no blocks at",
+                                             realLevels: top...top, role: .table, mask: 3, forbidden: 1))
+        }
         // CONT_PTES and CONT_PMDS: 16 and 16 (4K), 128 and 32 (16K), 32 and 32 (64K).
         let groups: [Int: (pte: Int, pmd: Int)] = [12: (16, 16), 14: (128, 32), 16: (32, 32)]
         let g = groups[pageShift] ?? (16, 16)
@@ -55,6 +60,8 @@ extension ARM64: ArchitectureTableRules {
         }
         let device = ARM64.pteBits.flatMap(\.bits).filter { ["MT_DEVICE_nGnRnE", "MT_DEVICE_nGnRE", "MT_NORMAL_NC"].contains($0.name) }
         return HygieneRules(reserved: reserved, contiguous: contiguous, deviceMemory: device,
-                            validMask: ARM64EntryBits.valid.rawValue)
+                            validMask: ARM64EntryBits.valid.rawValue,
+                            freedWhenEmpty: ["Linear Mapping start", "vmemmap start"],
+                            hardwareUpdated: (1 << 10) | ARM64EntryBits.rdonly.rawValue | (1 << 51))
     }
 }

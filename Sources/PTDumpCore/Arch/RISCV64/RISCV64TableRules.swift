@@ -29,6 +29,8 @@ extension RISCV64: ArchitectureTableRules {
             reserved.append(ReservedBitsRule("misaligned superpage: PPN bits below its size", realLevels: li...li,
                                              role: .leaf, mask: low))
         }
-        return HygieneRules(reserved: reserved, deviceMemory: nil, validMask: RISCV64EntryBits.present.rawValue)
+        return HygieneRules(reserved: reserved, deviceMemory: nil, validMask: RISCV64EntryBits.present.rawValue,
+                            freedWhenEmpty: ["Linear mapping", "vmemmap start"],
+                            hardwareUpdated: RISCV64EntryBits.accessed.rawValue | RISCV64EntryBits.dirty.rawValue)
     }
 }

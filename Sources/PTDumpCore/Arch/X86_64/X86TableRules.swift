@@ -32,6 +32,11 @@ extension X86_64: ArchitectureTableRules {
                                  mask: X86EntryBits.pse.rawValue),
             ],
             deviceMemory: [X86_64.pwt, X86_64.pcd],
-            validMask: X86EntryBits.present.rawValue)
+            validMask: X86EntryBits.present.rawValue,
+            freedWhenEmpty: ["Low Kernel Mapping", "Vmemmap"],
+            hardwareUpdated: X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue,
+            // ISA_START_ADDRESS…ISA_END_ADDRESS: the first megabyte is in the direct map whatever
+            // RAM there is (the VGA window at 0xa0000 is not RAM; MTRRs make it uncached).
+            mappedWhateverIsThere: [PhysicalRange(start: 0xa_0000, end: 0x10_0000)])
     }
 }
