@@ -414,6 +414,56 @@ expect_error "PT_LOAD beyond end of file" "$TMP/half.ptd" "$TMP/half.ptd"
 
 expect_error "--root outside memory" "$S4/image.ptd" --root 0x7fff0000000 "$S4/image.ptd"
 
+# --- check-tables -----------------------------------------------------------------------
+
+for img in "$S4/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd" "$SRV/image.ptd"; do
+    run --check-tables "$img"
+    if [ "$rc" -eq 0 ] && grep -q 'passed, no findings' "$TMP/out" && [ ! -s "$TMP/err" ]; then
+        ok "--check-tables passes on $img"
+    else
+        not_ok "--check-tables passes on $img" "exit $rc (want 0)" "$(head -n 2 "$TMP/out")"
+    fi
+done
+
+# One table page corrupted: a second pmd entry pointing at the pte table of 0xffff888001400000.
+if have python3; then
+    cp "$S4/image.ptd" "$TMP/shared.ptd"
+    python3 - "$TMP/shared.ptd" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = bytearray(open(path, 'rb').read())
+phoff, = struct.unpack_from('<Q', data, 32)
+phentsize, phnum = struct.unpack_from('<HH', data, 54)
+def offset(pa):
+    for i in range(phnum):
+        t, _, off, _, paddr, filesz = struct.unpack_from('<IIQQQQ', data, phoff + i * phentsize)
+        if t == 1 and paddr <= pa < paddr + filesz:
+            return off + pa - paddr
+    raise SystemExit('no segment holds %#x' % pa)
+src = offset(0x1a01000 + 10 * 8)
+data[src + 8:src + 16] = data[src:src + 8]
+open(path, 'wb').write(data)
+PY
+    run --check-tables "$TMP/shared.ptd"
+    if [ "$rc" -eq 1 ] && grep -q '^shared-table: pte table at 0x3dc000, VA 0xffff888001400000-0xffff8880015fffff' "$TMP/out" &&
+        grep -q 'FAILED, 1 finding' "$TMP/out"; then
+        ok "--check-tables finds a pte table linked twice"
+    else
+        not_ok "--check-tables finds a pte table linked twice" "exit $rc (want 1)" "$(head -n 2 "$TMP/out")"
+    fi
+    run --check-tables --format json "$TMP/shared.ptd"
+    if [ "$rc" -eq 1 ] && python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; assert l[0]["kind"]=="shared-table" and l[-1]["summary"]["findings"]==1' "$TMP/out"; then
+        ok "--check-tables --format json"
+    else
+        not_ok "--check-tables --format json" "exit $rc (want 1)"
+    fi
+else
+    skip "--check-tables on a corrupted image" "no python3"
+fi
+
+run --check-tables --check-wx "$S4/image.ptd"
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ]; then ok "--check-tables is a mode of its own"; else not_ok "--check-tables is a mode of its own" "exit $rc"; fi
+
 # --- diff -----------------------------------------------------------------------------
 
 run diff "$S4/image.ptd" "$S4/image.ptd"
