@@ -464,6 +464,15 @@ fi
 run --check-tables --check-wx "$S4/image.ptd"
 if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ]; then ok "--check-tables is a mode of its own"; else not_ok "--check-tables is a mode of its own" "exit $rc"; fi
 
+run --stats "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && [ "$(head -n 1 "$TMP/out")" = "Page tables: 87 tables holding 348K" ] && grep -q '^  High Kernel Mapping ' "$TMP/out"; then
+    ok "--stats"
+else
+    not_ok "--stats" "exit $rc (want 0)" "$(head -n 1 "$TMP/out")"
+fi
+run --stats --format json "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && grep -q '^{"stats":{"tables":87,"bytes":356352,' "$TMP/out"; then ok "--stats --format json"; else not_ok "--stats --format json" "exit $rc"; fi
+
 # --- diff -----------------------------------------------------------------------------
 
 run diff "$S4/image.ptd" "$S4/image.ptd"

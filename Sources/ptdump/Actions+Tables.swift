@@ -24,3 +24,13 @@ extension Actions {
     }
 }
 
+
+extension Actions {
+    /// `--stats`: tables per level, memory held, sharing, what each region maps.
+    func stats(json: Bool, window: WalkRange?) throws {
+        let stats = TableStats.collect(platform: platform, memory: image.memory, window: window)
+        let out = TextOutput(fd: 1)
+        if json { out.write(stats.json + "\n") } else { for l in stats.lines { out.write(l + "\n") } }
+        try done(out)
+    }
+}

@@ -28,7 +28,7 @@ struct DiffCommand: ParsableCommand {
         abstract: "Compare the address spaces of two images range by range and print only what changed.",
         usage: "ptdump diff [<options>] <A> <B>",
         discussion: """
-            A and B are any inputs ptdump reads; the options below apply to both (the modes --check-wx, --check-tables, --info, --walk and --save do not apply). Lines: '- ' mapped only in A, \
+            A and B are any inputs ptdump reads; the options below apply to both (the modes --check-wx, --check-tables, --stats, --info, --walk and --save do not apply). Lines: '- ' mapped only in A, \
             '+ ' mapped only in B, '~ ' mapped in both but different (attributes, level, or with --phys the \
             physical address), each under its '@@ marker region @@'. Exit status: 0 identical, 1 different, \
             2 error.
@@ -44,8 +44,8 @@ struct DiffCommand: ParsableCommand {
 
     func validate() throws {
         if shared.files.count != 2 { throw ValidationError("diff needs two images, A and B (got \(shared.files.count))") }
-        if shared.checkWx || shared.checkTables || shared.info || shared.walk != nil || shared.save != nil {
-            throw ValidationError("--check-wx, --check-tables, --info, --walk and --save do not apply to diff")
+        if shared.checkWx || shared.checkTables || shared.stats || shared.info || shared.walk != nil || shared.save != nil {
+            throw ValidationError("--check-wx, --check-tables, --stats, --info, --walk and --save do not apply to diff")
         }
         if let f = shared.format, f.name != "kernel", !f.isJSON {
             throw ValidationError("diff prints its own text or --format json")

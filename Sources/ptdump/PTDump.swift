@@ -37,6 +37,9 @@ struct PTDump: ParsableCommand {
     @Flag(help: "Check the page tables' hygiene (empty or shared tables, reserved bits, leaves outside memory, contiguous hints); exit 1 when any finding.")
     var checkTables = false
 
+    @Flag(help: "Print statistics of the page tables: tables and entries per level, the memory they hold, shared tables, pages and blocks mapped per region.")
+    var stats = false
+
     @Flag(help: "Show what was detected (format, architecture, levels, root, layout) and where each fact came from.")
     var info = false
 
@@ -101,8 +104,8 @@ struct PTDump: ParsableCommand {
         if files.isEmpty { throw ValidationError("no image given") }
         if let m = maxRanges, m < 1 { throw ValidationError("--max-ranges must be at least 1") }
         if let m = maxTableRefs, m < 1 { throw ValidationError("--max-table-refs must be at least 1") }
-        let modes = [checkWx, info, walk != nil, save != nil, checkTables].filter { $0 }.count
-        if modes > 1 { throw ValidationError("--check-wx, --check-tables, --info, --walk and --save are different modes: pass one") }
+        let modes = [checkWx, info, walk != nil, save != nil, checkTables, stats].filter { $0 }.count
+        if modes > 1 { throw ValidationError("--check-wx, --check-tables, --stats, --info, --walk and --save are different modes: pass one") }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
     }
 
@@ -126,6 +129,7 @@ struct PTDump: ParsableCommand {
             dump.maxRanges = maxRanges ?? PageTableDump.defaultMaxRanges
             dump.maxTableReferences = maxTableRefs ?? PageTableDump.defaultMaxTableReferences
             if checkTables { return try action.checkTables(json: format?.isJSON == true, window: window) }
+            if stats { return try action.stats(json: format?.isJSON == true, window: window) }
             if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump) }
             try action.print(dump)
         } catch let e as ImageError {
