@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import PTDumpCore
 #if canImport(Glibc)
 import Glibc
@@ -75,16 +76,25 @@ struct DiffCommand: ParsableCommand {
         let names = shared.files
         SignalGuard.install(file: names[0])
         let window = self.window(names[0])
+        let loaded = names.map { load($0) }
+        if loaded[0].1.arch.value != loaded[1].1.arch.value {
+            fail(names[1], "is \(loaded[1].1.arch.value.rawValue) but \(names[0]) is \(loaded[0].1.arch.value.rawValue): nothing to compare")
+        }
+        // The two walks are independent: one thread each.
+        let results = SnapshotSlots()
+        let physical = shared.phys
+        let maxRanges = shared.maxRanges ?? PageTableDump.defaultMaxRanges
+        let maxRefs = shared.maxTableRefs ?? PageTableDump.defaultMaxTableReferences
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let (image, platform, _) = loaded[i]
+            results.set(i, AddressSpaceSnapshot.take(platform: platform, memory: image.memory, physical: physical, window: window,
+                                                     maxRanges: maxRanges, maxTableReferences: maxRefs))
+        }
         var snapshots: [AddressSpaceSnapshot] = []
-        for file in names {
-            let (image, platform, options) = load(file)
-            let s = AddressSpaceSnapshot.take(platform: platform, memory: image.memory, physical: shared.phys, window: window,
-                                              maxRanges: shared.maxRanges ?? PageTableDump.defaultMaxRanges,
-                                              maxTableReferences: shared.maxTableRefs ?? PageTableDump.defaultMaxTableReferences)
+        for (i, file) in names.enumerated() {
+            guard let s = results.get(i) else { fail(file, "the walk did not finish") }
+            let (image, platform, options) = loaded[i]
             try Actions(file: file, image: image, platform: platform, options: options).finish(s.report)
-            if let first = snapshots.first, first.arch.kind != s.arch.kind {
-                fail(file, "is \(s.arch.kind.rawValue) but \(names[0]) is \(first.arch.kind.rawValue): nothing to compare")
-            }
             snapshots.append(s)
         }
         let settings = DiffSettings(ignore: Set(ignore.flatMap(\.categories)), physical: shared.phys, alignLayout: alignLayout)
@@ -98,6 +108,27 @@ struct DiffCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if !entries.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// The two snapshots, each written by its own thread.
+final class SnapshotSlots: @unchecked Sendable {
+    private var slots: [AddressSpaceSnapshot?] = [nil, nil]
+    private let lock = PThreadMutex()
+
+    func set(_ i: Int, _ s: AddressSpaceSnapshot) { lock.locked { slots[i] = s } }
+    func get(_ i: Int) -> AddressSpaceSnapshot? { lock.locked { slots[i] } }
+}
+
+/// A pthread mutex.
+final class PThreadMutex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
     }
 }
 

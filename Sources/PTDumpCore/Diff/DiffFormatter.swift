@@ -5,12 +5,20 @@ public struct DiffFormatter {
     let a: AddressSpaceSnapshot
     let b: AddressSpaceSnapshot
     let settings: DiffSettings
+    /// Attribute words by (side, level, prot): a diff has many lines but few distinct attributes.
+    private let words = WordCache()
 
     public init(out: TextOutput, a: AddressSpaceSnapshot, b: AddressSpaceSnapshot, settings: DiffSettings) {
         self.out = out
         self.a = a
         self.b = b
         self.settings = settings
+    }
+
+    private final class WordCache {
+        struct Key: Hashable { var side: Int; var level: Int; var prot: UInt64 }
+        var text: [Key: String] = [:]
+        var json: [Key: String] = [:]
     }
 
     /// The text form; nothing at all when `entries` is empty.
@@ -31,14 +39,14 @@ public struct DiffFormatter {
     public func line(_ e: DiffEntry) -> String {
         var s = "\(e.sign.rawValue) \(hex16(e.first))-\(hex16(e.last &+ 1)) \(Self.size(e.size).leftPadded(6)) "
         switch e.sign {
-        case .removed: s += e.a.map { describe($0, in: a) } ?? ""
-        case .added: s += e.b.map { describe($0, in: b) } ?? ""
+        case .removed: s += e.a.map { describe($0, side: 0) } ?? ""
+        case .added: s += e.b.map { describe($0, side: 1) } ?? ""
         case .changed:
             if let x = e.a, let y = e.b {
                 // Effective permissions only when they are what changed (x86: a table entry above).
                 let effective = x.prot == y.prot && x.effective != y.effective
-                s += e.kinds.map(\.rawValue).joined(separator: ",") + ": " + describe(x, in: a, effective: effective)
-                    + " => " + describe(y, in: b, effective: effective)
+                s += e.kinds.map(\.rawValue).joined(separator: ",") + ": " + describe(x, side: 0, effective: effective)
+                    + " => " + describe(y, side: 1, effective: effective)
             }
         }
         return s
@@ -46,14 +54,23 @@ public struct DiffFormatter {
 
     /// Attributes in the kernel's words (its text columns, blanks dropped), the level, and the
     /// physical address with `--phys`.
-    func describe(_ r: MappedRange, in s: AddressSpaceSnapshot, effective: Bool = false) -> String {
-        var words: [String] = []
-        let style = s.arch.textStyle
-        for c in style.columns {
-            if let t = c.text(r.prot, level: r.level)?.trimmed, !t.isEmpty { words.append(t) }
+    func describe(_ r: MappedRange, side: Int, effective: Bool = false) -> String {
+        let s = side == 0 ? a : b
+        let key = WordCache.Key(side: side, level: r.level, prot: r.prot)
+        var words: [String]
+        if let known = self.words.text[key] {
+            words = [known]
+        } else {
+            var w: [String] = []
+            for c in s.arch.textStyle.columns {
+                if let t = c.text(r.prot, level: r.level)?.trimmed, !t.isEmpty { w.append(t) }
+            }
+            let names = s.arch.levelNames
+            w.append(r.level >= 0 && r.level < names.count ? names[r.level] : "level \(r.level)")
+            let joined = w.joined(separator: " ")
+            self.words.text[key] = joined
+            words = [joined]
         }
-        let names = s.arch.levelNames
-        words.append(r.level >= 0 && r.level < names.count ? names[r.level] : "level \(r.level)")
         if effective {
             let p = s.arch.permissions(prot: r.prot, effective: r.effective)
             words.append("(effective \(p.user ? "user" : "kernel") \(p.write ? "RW" : "ro") \(p.execute ? "x" : "NX"))")
@@ -83,8 +100,13 @@ public struct DiffFormatter {
         var o = "{\"start\":\"\(hex16(r.first))\",\"end\":\"\(hex16(r.last + 1))\""
         o += ",\"level\":\"\(r.level >= 0 && r.level < names.count ? names[r.level] : "")\""
         o += ",\"region\":\(jsonString(r.region < s.regions.count ? s.regions[r.region].name : ""))"
-        let attributes = s.arch.attributes.filter { $0.isSet(in: r.prot) }.map { jsonString($0.name) }
-        o += ",\"attributes\":[\(attributes.joined(separator: ","))],\"prot\":\"\(hex(r.prot))\""
+        let key = WordCache.Key(side: s.arch.kind == a.arch.kind && s.arch.levelNames == a.arch.levelNames ? 0 : 1, level: 0, prot: r.prot)
+        let attributes: String
+        if let known = words.json[key] { attributes = known } else {
+            attributes = s.arch.attributes.filter { $0.isSet(in: r.prot) }.map { jsonString($0.name) }.joined(separator: ",")
+            words.json[key] = attributes
+        }
+        o += ",\"attributes\":[\(attributes)],\"prot\":\"\(hex(r.prot))\""
         o += ",\"effective\":{\"user\":\(p.user),\"write\":\(p.write),\"execute\":\(p.execute),\"user_execute\":\(p.userExecute)}"
         if let pa = r.physical { o += ",\"phys\":\"\(hex16(pa))\"" }
         return o + "}"
