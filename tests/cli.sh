@@ -522,6 +522,9 @@ fi
 run diff --align-layout --phys "${ARM64_SAMPLES[0]}/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd"
 if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ]; then ok "diff --align-layout --phys of an image with itself"; else not_ok "diff --align-layout --phys of an image with itself" "exit $rc"; fi
 
+run help diff
+if [ "$rc" -eq 0 ] && grep -q 'USAGE: ptdump diff' "$TMP/out"; then ok "ptdump help diff"; else not_ok "ptdump help diff" "exit $rc"; fi
+
 expect_error "diff of two architectures" "${ARM64_SAMPLES[0]}/image.ptd" diff "$S4/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd"
 expect_error "diff with a missing file" "$TMP/none" diff "$S4/image.ptd" "$TMP/none"
 for args in "diff $S4/image.ptd" "diff --ignore bogus $S4/image.ptd $S4/image.ptd" "diff --check-wx $S4/image.ptd $S4/image.ptd"; do

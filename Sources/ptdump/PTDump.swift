@@ -161,6 +161,11 @@ struct PTDump: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "diff" { DiffCommand.runAsSubcommand(Array(arguments.dropFirst())) }
+        // `ptdump help diff`, as the help text suggests (`help` alone, unless a file has that name).
+        if arguments == ["help", "diff"] || (arguments == ["help"] && access("help", F_OK) != 0) {
+            print(arguments.count == 2 ? helpMessage(for: DiffCommand.self) : helpMessage())
+            Glibc.exit(0)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
