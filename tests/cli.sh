@@ -522,6 +522,10 @@ fi
 run diff --align-layout --phys "${ARM64_SAMPLES[0]}/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd"
 if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ]; then ok "diff --align-layout --phys of an image with itself"; else not_ok "diff --align-layout --phys of an image with itself" "exit $rc"; fi
 
+# The same moment in two formats: a makedumpfile kdump file and the compact image.
+run diff samples/kdump/x86_64-4level.c-d31.kdump "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ]; then ok "diff of a kdump file and a compact image of one capture is empty"; else not_ok "diff of a kdump file and a compact image of one capture is empty" "exit $rc"; fi
+
 run help diff
 if [ "$rc" -eq 0 ] && grep -q 'USAGE: ptdump diff' "$TMP/out"; then ok "ptdump help diff"; else not_ok "ptdump help diff" "exit $rc"; fi
 
