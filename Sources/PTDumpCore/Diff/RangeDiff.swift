@@ -82,28 +82,29 @@ public enum RangeDiff {
             let x = i < xs.endIndex ? xs[i] : nil, y = j < ys.endIndex ? ys[j] : nil
             let xf = x.map { max(lo($0, baseA), at) }, yf = y.map { max(lo($0, baseB), at) }
             let s = min(xf ?? .max, yf ?? .max)
-            let inX = xf == s, inY = yf == s
             var e: UInt64
-            if inX && inY {
-                e = min(hi(x!, baseA), hi(y!, baseB))
-                let pa = piece(x!, baseA, s, e), pb = piece(y!, baseB, s, e)
+            if let x, let y, xf == s, yf == s {
+                e = min(hi(x, baseA), hi(y, baseB))
+                let pa = piece(x, baseA, s, e), pb = piece(y, baseB, s, e)
                 let kinds = differences(pa, pb, ca, cb, settings)
                 if !kinds.isEmpty {
                     out.append(DiffEntry(sign: .changed, first: s, last: e, a: pa, b: pb, kinds: kinds,
                                          regionA: ca.region(pa), regionB: cb.region(pb)))
                 }
-            } else if inX {
-                e = hi(x!, baseA)
+            } else if let x, xf == s {
+                e = hi(x, baseA)
                 if let yf, yf > s { e = min(e, yf - 1) }
-                let pa = piece(x!, baseA, s, e)
+                let pa = piece(x, baseA, s, e)
                 out.append(DiffEntry(sign: .removed, first: s, last: e, a: pa, b: nil, kinds: [], regionA: ca.region(pa),
                                      regionB: nil))
-            } else {
-                e = hi(y!, baseB)
+            } else if let y {
+                e = hi(y, baseB)
                 if let xf, xf > s { e = min(e, xf - 1) }
-                let pb = piece(y!, baseB, s, e)
+                let pb = piece(y, baseB, s, e)
                 out.append(DiffEntry(sign: .added, first: s, last: e, a: nil, b: pb, kinds: [], regionA: nil,
                                      regionB: cb.region(pb)))
+            } else {
+                break
             }
             if let x, hi(x, baseA) == e { i += 1 }
             if let y, hi(y, baseB) == e { j += 1 }
