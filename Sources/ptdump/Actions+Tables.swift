@@ -7,8 +7,9 @@ extension Actions {
     var memoryMap: [PhysicalRange]? { image.ptdumpNote.isEmpty ? image.memory.regions : nil }
 
     /// `--check-tables`: one line per finding, the verdict; exit 1 when any finding.
-    func checkTables(json: Bool, window: WalkRange?) throws {
-        let report = TableHygiene.check(platform: platform, memory: image.memory, memoryMap: memoryMap, window: window)
+    func checkTables(json: Bool, window: WalkRange?, limits: DumpOptions) throws {
+        let report = TableHygiene.check(platform: platform, memory: image.memory, memoryMap: memoryMap, window: window,
+                                        maxRanges: limits.maxRanges, maxTableReferences: limits.maxTableReferences)
         let out = TextOutput(fd: 1)
         if json {
             for f in report.findings { out.write(f.json + "\n") }

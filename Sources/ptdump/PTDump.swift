@@ -128,7 +128,7 @@ struct PTDump: ParsableCommand {
             var dump = DumpOptions(json: format?.isJSON == true, physical: phys, window: window)
             dump.maxRanges = maxRanges ?? PageTableDump.defaultMaxRanges
             dump.maxTableReferences = maxTableRefs ?? PageTableDump.defaultMaxTableReferences
-            if checkTables { return try action.checkTables(json: format?.isJSON == true, window: window) }
+            if checkTables { return try action.checkTables(json: format?.isJSON == true, window: window, limits: dump) }
             if stats { return try action.stats(json: format?.isJSON == true, window: window) }
             if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump) }
             try action.print(dump)

@@ -23,13 +23,17 @@ public enum TableHygiene {
     /// Checks `platform`'s tables in `memory`. `memoryMap` is the physical memory the machine
     /// had (the dump's RAM regions); nil when the image does not say (a compact image holds
     /// only table pages), which skips the outside-memory check.
+    /// `maxRanges` and `maxTableReferences` bound the coverage walk as they bound printing.
     public static func check(platform: Platform, memory: any PhysicalMemory, memoryMap: [PhysicalRange]?,
-                             window: WalkRange? = nil) -> TableHygieneReport {
-        platform.paging.accept(Check(platform: platform, memory: memory, memoryMap: memoryMap, window: window))
+                             window: WalkRange? = nil, maxRanges: Int = PageTableDump.defaultMaxRanges,
+                             maxTableReferences: Int = PageTableDump.defaultMaxTableReferences) -> TableHygieneReport {
+        platform.paging.accept(Check(platform: platform, memory: memory, memoryMap: memoryMap, window: window,
+                                     maxRanges: maxRanges, maxTableReferences: maxTableReferences))
     }
 
     private struct Check: ArchitectureVisitor {
         let platform: Platform, memory: any PhysicalMemory, memoryMap: [PhysicalRange]?, window: WalkRange?
+        let maxRanges: Int, maxTableReferences: Int
 
         func visit<A: Architecture>(_ arch: A) -> TableHygieneReport {
             let layout = window.map { platform.layout.restricted(to: $0) } ?? platform.layout
@@ -70,7 +74,11 @@ public enum TableHygiene {
             let coverage = PageTableDump.run(arch: arch, memory: memory, root: platform.root.value, rootLevel: platform.rootLevel,
                                              base: platform.vaBase, ranges: layout.ranges, markers: [], advance: layout.advance,
                                              finalAddress: window.map { $0.last.rawValue &+ 1 } ?? 0,
+                                             maxRanges: maxRanges, maxTableReferences: maxTableReferences,
                                              sink: CoverageChecker(start: layout.ranges.first?.first ?? 0), report: &walkReport)
+            if walkReport.stoppedEarly {
+                report.skipped.append("coverage: the walk stopped at the --max-ranges or --max-table-refs limit before its end")
+            }
             for p in coverage.problems {
                 report.findings.append(HygieneFinding(kind: .coverage, table: platform.root.value, level: inspector.levelName(platform.rootLevel),
                                                       first: p.first, last: p.last, detail: p.detail))
