@@ -178,6 +178,27 @@ import Testing
         #expect(d.first?.a?.first == VirtualAddress(0xffff_8880_0000_8000) && d.first?.b?.first == VirtualAddress(0xffff_9990_0000_8000))
     }
 
+    /// Ranges under the first heading but below its start (the kernels never compare the first
+    /// heading's start) still compare by offset, in order.
+    @Test func alignLayoutOrdersRangesBelowTheFirstHeading() {
+        let arch = X86_64(fiveLevel: false)
+        let p: UInt64 = 0x8000_0000_0000_0163
+        func snap(_ base: UInt64, _ ranges: [(UInt64, UInt64)]) -> AddressSpaceSnapshot {
+            AddressSpaceSnapshot(ranges: ranges.map { MappedRange(first: VirtualAddress($0.0), last: VirtualAddress($0.1 - 1), level: 4,
+                                                                    prot: p, effective: p, region: 0) },
+                                 regions: [AddressMarker(base, "first")], arch: arch)
+        }
+        let a = snap(0x10_0000, [(0x0f_e000, 0x10_2000), (0x10_4000, 0x10_5000)])
+        let b = snap(0x20_0000, [(0x1f_c000, 0x20_2000), (0x20_4000, 0x20_6000)])
+        let d = RangeDiff.compare(a, b, settings: DiffSettings(alignLayout: true))
+        #expect(d.map(\.sign) == [.added, .added])
+        #expect(d.first?.first == 0x5000 && d.first?.last == 0x5fff)
+        #expect(d.last?.first == 0 &- 0x4000 && d.last?.last == 0 &- 0x2001)
+        #expect(d.last?.b?.first == VirtualAddress(0x1f_c000))
+        #expect(RangeDiff.compare(b, a, settings: DiffSettings(alignLayout: true)) == d.map(\.swapped))
+        #expect(RangeDiff.compare(a, a, settings: DiffSettings(alignLayout: true)).isEmpty)
+    }
+
     /// The merge against a model that compares page by page, on random range sets: every page
     /// mapped on one side only is in exactly one `-`/`+` entry, every page whose attributes
     /// differ in exactly one `~` entry, and nothing else is reported.

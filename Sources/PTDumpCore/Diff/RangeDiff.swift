@@ -62,7 +62,24 @@ public enum RangeDiff {
             var j = i
             while j < s.ranges.count && s.ranges[j].region == s.ranges[i].region { j += 1 }
             let k = keys[min(s.ranges[i].region, keys.count - 1)]
-            ranges[k] = s.ranges[i..<j]
+            let base = VirtualAddress(start[k] ?? 0)
+            // The first heading also covers addresses below its own start (the kernels never
+            // compare it): cut ranges there and order them by offset, which wraps below it.
+            if s.ranges[i].first < base {
+                var pieces: [MappedRange] = []
+                for r in s.ranges[i..<j] {
+                    if r.first < base && base <= r.last {
+                        pieces.append(r.clipped(r.first, VirtualAddress(base.rawValue - 1)))
+                        pieces.append(r.clipped(base, r.last))
+                    } else {
+                        pieces.append(r)
+                    }
+                }
+                pieces.sort { ($0.first - base) < ($1.first - base) }
+                ranges[k] = pieces[...]
+            } else {
+                ranges[k] = s.ranges[i..<j]
+            }
             i = j
         }
         return (keys, ranges, start)
