@@ -470,6 +470,133 @@ expect_error "PT_LOAD beyond end of file" "$TMP/half.ptd" "$TMP/half.ptd"
 
 expect_error "--root outside memory" "$S4/image.ptd" --root 0x7fff0000000 "$S4/image.ptd"
 
+# --- check-tables -----------------------------------------------------------------------
+
+for img in "$S4/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd" "$SRV/image.ptd"; do
+    run --check-tables "$img"
+    if [ "$rc" -eq 0 ] && grep -q 'passed, no findings' "$TMP/out" && [ ! -s "$TMP/err" ]; then
+        ok "--check-tables passes on $img"
+    else
+        not_ok "--check-tables passes on $img" "exit $rc (want 0)" "$(head -n 2 "$TMP/out")"
+    fi
+done
+
+# One table page corrupted: a second pmd entry pointing at the pte table of 0xffff888001400000.
+if have python3; then
+    cp "$S4/image.ptd" "$TMP/shared.ptd"
+    python3 - "$TMP/shared.ptd" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = bytearray(open(path, 'rb').read())
+phoff, = struct.unpack_from('<Q', data, 32)
+phentsize, phnum = struct.unpack_from('<HH', data, 54)
+def offset(pa):
+    for i in range(phnum):
+        t, _, off, _, paddr, filesz = struct.unpack_from('<IIQQQQ', data, phoff + i * phentsize)
+        if t == 1 and paddr <= pa < paddr + filesz:
+            return off + pa - paddr
+    raise SystemExit('no segment holds %#x' % pa)
+src = offset(0x1a01000 + 10 * 8)
+data[src + 8:src + 16] = data[src:src + 8]
+open(path, 'wb').write(data)
+PY
+    run --check-tables "$TMP/shared.ptd"
+    if [ "$rc" -eq 1 ] && grep -q '^shared-table: pte table at 0x3dc000, VA 0xffff888001400000-0xffff8880015fffff' "$TMP/out" &&
+        grep -q 'FAILED, 1 finding' "$TMP/out"; then
+        ok "--check-tables finds a pte table linked twice"
+    else
+        not_ok "--check-tables finds a pte table linked twice" "exit $rc (want 1)" "$(head -n 2 "$TMP/out")"
+    fi
+    run --check-tables --format json "$TMP/shared.ptd"
+    if [ "$rc" -eq 1 ] && python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; assert l[0]["kind"]=="shared-table" and l[-1]["summary"]["findings"]==1' "$TMP/out"; then
+        ok "--check-tables --format json"
+    else
+        not_ok "--check-tables --format json" "exit $rc (want 1)"
+    fi
+else
+    skip "--check-tables on a corrupted image" "no python3"
+fi
+
+run --check-tables --check-wx "$S4/image.ptd"
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ]; then ok "--check-tables is a mode of its own"; else not_ok "--check-tables is a mode of its own" "exit $rc"; fi
+
+run --stats "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && [ "$(head -n 1 "$TMP/out")" = "Page tables: 87 tables holding 348K" ] && grep -q '^  High Kernel Mapping ' "$TMP/out"; then
+    ok "--stats"
+else
+    not_ok "--stats" "exit $rc (want 0)" "$(head -n 1 "$TMP/out")"
+fi
+run --stats --format json "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && grep -q '^{"stats":{"tables":87,"bytes":356352,' "$TMP/out"; then ok "--stats --format json"; else not_ok "--stats --format json" "exit $rc"; fi
+
+# --- diff -----------------------------------------------------------------------------
+
+run diff "$S4/image.ptd" "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ]; then
+    ok "diff of an image with itself is empty, exit 0"
+else
+    not_ok "diff of an image with itself is empty, exit 0" "exit $rc (want 0), $(wc -l <"$TMP/out") lines"
+fi
+
+run diff "$S4/image.ptd" "$SRO/image.ptd"
+if [ "$rc" -eq 1 ] && cmp -s "$TMP/out" "$SRO/diff-from-x86_64-4level.txt"; then
+    ok "diff rodata=on against rodata=off shows the kernel text permissions"
+else
+    not_ok "diff rodata=on against rodata=off shows the kernel text permissions" "exit $rc (want 1)" \
+        "$(diff "$SRO/diff-from-x86_64-4level.txt" "$TMP/out" | head -n 3)"
+fi
+
+# Antisymmetric: B against A is A against B with the signs and sides swapped.
+run diff "$SRO/image.ptd" "$S4/image.ptd"
+sed -e '1,2d' -e 's/^\(~ .*: \)\(.*\) => \(.*\)$/\1\3 => \2/' "$TMP/out" >"$TMP/ba"
+sed -e '1,2d' "$SRO/diff-from-x86_64-4level.txt" >"$TMP/ab"
+if [ "$rc" -eq 1 ] && cmp -s "$TMP/ab" "$TMP/ba"; then
+    ok "diff is antisymmetric"
+else
+    not_ok "diff is antisymmetric" "exit $rc (want 1)" "$(diff "$TMP/ab" "$TMP/ba" | head -n 3)"
+fi
+
+run diff --ignore level,accessed-dirty --ignore global "$S4/image.ptd" "$SRO/image.ptd"
+if [ "$rc" -eq 1 ] && ! grep -q 'level:' "$TMP/out" && grep -q '^~ 0xffffffff81000000-' "$TMP/out"; then
+    ok "diff --ignore level leaves the permission changes"
+else
+    not_ok "diff --ignore level leaves the permission changes" "exit $rc (want 1)"
+fi
+
+run diff --format json "$S4/image.ptd" "$SRO/image.ptd"
+last=$(tail -n 1 "$TMP/out")
+if [ "$rc" -eq 1 ] && [ "$last" = '{"summary":{"identical":false,"removed":0,"added":0,"changed":15}}' ]; then
+    if have python3 && ! python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/out" 2>/dev/null; then
+        not_ok "diff --format json" "a line is not JSON"
+    else
+        ok "diff --format json"
+    fi
+else
+    not_ok "diff --format json" "exit $rc (want 1)" "last line: $last"
+fi
+
+run diff --align-layout --phys "${ARM64_SAMPLES[0]}/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd"
+if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ]; then ok "diff --align-layout --phys of an image with itself"; else not_ok "diff --align-layout --phys of an image with itself" "exit $rc"; fi
+
+# The same moment in two formats: a makedumpfile kdump file and the compact image.
+run diff samples/kdump/x86_64-4level.c-d31.kdump "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && [ ! -s "$TMP/out" ]; then ok "diff of a kdump file and a compact image of one capture is empty"; else not_ok "diff of a kdump file and a compact image of one capture is empty" "exit $rc"; fi
+
+run help diff
+if [ "$rc" -eq 0 ] && grep -q 'USAGE: ptdump diff' "$TMP/out"; then ok "ptdump help diff"; else not_ok "ptdump help diff" "exit $rc"; fi
+
+expect_error "diff of two architectures" "${ARM64_SAMPLES[0]}/image.ptd" diff "$S4/image.ptd" "${ARM64_SAMPLES[0]}/image.ptd"
+expect_error "diff with a missing file" "$TMP/none" diff "$S4/image.ptd" "$TMP/none"
+for args in "diff $S4/image.ptd" "diff --ignore bogus $S4/image.ptd $S4/image.ptd" "diff --check-wx $S4/image.ptd $S4/image.ptd"; do
+    # shellcheck disable=SC2086
+    run $args
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [ ! -s "$TMP/out" ]; then
+        ok "usage error: ptdump $args"
+    else
+        not_ok "usage error: ptdump $args" "exit $rc (want 2)"
+    fi
+done
+
 # --- usage errors ---------------------------------------------------------------------
 
 run --no-such-flag "$S4/image.ptd"

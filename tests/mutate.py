@@ -35,7 +35,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 pos = 64 + random.randrange(0, 64 * 8, 8)
                 data[pos:pos + 8] = random.choice([0, 2**64 - 1, 2**63, random.getrandbits(64)]).to_bytes(8, "little")
         open(cur, "wb").write(data)
-        for mode in ([], ["--check-wx"], ["--format", "json"], ["--info"]):
+        for mode in ([], ["--check-wx"], ["--format", "json"], ["--info"], ["--check-tables"], ["--stats"]):
             try:
                 p = subprocess.run([ptdump] + mode + [cur], capture_output=True, timeout=10)
                 ok = p.returncode in (0, 1, 2) and (p.returncode != 2 or p.stderr.strip())

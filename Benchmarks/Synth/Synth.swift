@@ -7,13 +7,14 @@ enum Synth {
     static func main() throws {
         let args = CommandLine.arguments.dropFirst()
         guard args.count >= 2, let out = args.last else {
-            print("usage: ptdump-synth kasan-arm64|linear-arm64 GIB|linear-x86 GIB OUT")
+            print("usage: ptdump-synth kasan-arm64|linear-arm64 GIB|linear-x86 GIB|linear-x86-moved GIB OUT")
             return
         }
         switch args.first {
         case "kasan-arm64": try kasanARM64(out)
         case "linear-arm64": try linearARM64(gib: UInt64(args.dropFirst().first ?? "4") ?? 4, out)
         case "linear-x86": try linearX86(gib: UInt64(args.dropFirst().first ?? "4") ?? 4, out)
+        case "linear-x86-moved": try linearX86(gib: UInt64(args.dropFirst().first ?? "4") ?? 4, readOnlyAt: 9, out)
         default: print("unknown shape")
         }
     }
@@ -64,11 +65,12 @@ enum Synth {
         try write(b, arch: .arm64, levels: 4, vaBits: 48, out)
     }
 
-    /// x86_64 4-level direct map of `gib` GiB in 4K pages, every 512th page read-only.
-    static func linearX86(gib: UInt64, _ out: String) throws {
+    /// x86_64 4-level direct map of `gib` GiB in 4K pages, every 512th page read-only (page 7 of
+    /// each 2 MiB, or `readOnlyAt`: a second image for `ptdump diff` to compare).
+    static func linearX86(gib: UInt64, readOnlyAt: UInt64 = 7, _ out: String) throws {
         var b = PageTableBuilder(arch: X86_64(fiveLevel: false), physicalBase: 0x10_0000) { $0.rawValue | 0x63 }
         for i in 0..<(gib << 18) {
-            let ro: UInt64 = i % 512 == 7 ? 0 : 2
+            let ro: UInt64 = i % 512 == readOnlyAt ? 0 : 2
             b.install(va: 0xffff_8880_0000_0000 + i << 12, level: 3, entry: (i << 12) | 0x161 | ro | (1 << 63))
         }
         try write(b, arch: .x86_64, levels: 4, vaBits: 48, out)

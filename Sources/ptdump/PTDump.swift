@@ -10,13 +10,21 @@ struct PTDump: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ptdump",
         abstract: "Print the kernel page tables held in a memory image exactly as Linux's ptdump does, and check them for W^X.",
+        usage: """
+            ptdump [<options>] <FILE> ...
+              ptdump diff [<options>] <A> <B>
+            """,
         discussion: """
             Reads ELF memory dumps (QEMU dump-guest-memory, kdump /proc/vmcore, makedumpfile -E), ptdump \
             compact images, ELF executables with built-in tables (firmware, vmlinux) and raw physical \
             dumps, for \(spokenList(ArchitectureRegistry.names, "and")). Exit status: 0 success, 1 --check-wx found W+X pages, 2 usage \
-            error or unusable input.
+            error or unusable input (diff: 0 identical, 1 different).
+
+            'ptdump diff A B' compares two images range by range: see 'ptdump diff --help'.
             """,
-        version: version)
+        version: version,
+        // Listed for --help and the completion scripts; `main` routes a first word `diff` here.
+        subcommands: [DiffCommand.self])
 
     /// The release, printed by `--version`.
     static let version = "0.1.0"
@@ -28,6 +36,12 @@ struct PTDump: ParsableCommand {
 
     @Flag(help: "Check for W+X mappings as CONFIG_DEBUG_WX does; exit 1 when any exist.")
     var checkWx = false
+
+    @Flag(help: "Check the page tables' hygiene (empty or shared tables, reserved bits, leaves outside memory, contiguous hints); exit 1 when any finding.")
+    var checkTables = false
+
+    @Flag(help: "Print statistics of the page tables: tables and entries per level, the memory they hold, shared tables, pages and blocks mapped per region.")
+    var stats = false
 
     @Flag(help: "Show what was detected (format, architecture, levels, root, layout) and where each fact came from.")
     var info = false
@@ -93,8 +107,8 @@ struct PTDump: ParsableCommand {
         if files.isEmpty { throw ValidationError("no image given") }
         if let m = maxRanges, m < 1 { throw ValidationError("--max-ranges must be at least 1") }
         if let m = maxTableRefs, m < 1 { throw ValidationError("--max-table-refs must be at least 1") }
-        let modes = [checkWx, info, walk != nil, save != nil].filter { $0 }.count
-        if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
+        let modes = [checkWx, info, walk != nil, save != nil, checkTables, stats].filter { $0 }.count
+        if modes > 1 { throw ValidationError("--check-wx, --check-tables, --stats, --info, --walk and --save are different modes: pass one") }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
     }
 
@@ -117,6 +131,8 @@ struct PTDump: ParsableCommand {
             var dump = DumpOptions(json: format?.isJSON == true, physical: phys, window: window)
             dump.maxRanges = maxRanges ?? PageTableDump.defaultMaxRanges
             dump.maxTableReferences = maxTableRefs ?? PageTableDump.defaultMaxTableReferences
+            if checkTables { return try action.checkTables(json: format?.isJSON == true, window: window, limits: dump) }
+            if stats { return try action.stats(json: format?.isJSON == true, window: window) }
             if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump) }
             try action.print(dump)
         } catch let e as ImageError {
@@ -150,6 +166,13 @@ struct PTDump: ParsableCommand {
         // evaluates their help): answered first, a version check costs only the process start.
         if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--version" {
             printLine(version)
+            Glibc.exit(0)
+        }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "diff" { DiffCommand.runAsSubcommand(Array(arguments.dropFirst())) }
+        // `ptdump help diff`, as the help text suggests (`help` alone, unless a file has that name).
+        if arguments == ["help", "diff"] || (arguments == ["help"] && access("help", F_OK) != 0) {
+            print(arguments.count == 2 ? helpMessage(for: DiffCommand.self) : helpMessage())
             Glibc.exit(0)
         }
         do {

@@ -1,0 +1,42 @@
+/// x86_64's table facts for the diff and `--check-tables` (Intel SDM vol. 3, 4.5 "4-level
+/// paging and 5-level paging", tables 4-15 to 4-20).
+extension X86_64: ArchitectureTableRules {
+    /// `_PAGE_PSE` marks a pud or pmd leaf; in a pte, bit 7 is `_PAGE_PAT`, an attribute.
+    public func levelBits(kernelLevel level: Int) -> UInt64 { level == 2 || level == 3 ? X86EntryBits.pse.rawValue : 0 }
+
+    public func mask(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
+        switch category {
+        case .accessedDirty: return X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue
+        case .global: return X86EntryBits.global.rawValue
+        case .memoryType:
+            return X86EntryBits.pwt.rawValue | X86EntryBits.pcd.rawValue | (level == 4 ? X86EntryBits.pse.rawValue : 0)
+        case .software: return 0x07f0_0000_0000_0e00      // bits 9–11 and 52–58: ignored by the CPU
+        case .pa, .level, .contiguous, .shareability: return 0
+        }
+    }
+
+    public var hygiene: HygieneRules {
+        let n = levels.count
+        return HygieneRules(
+            reserved: [
+                // A 2M page's address starts at bit 21; bits 20:13 are reserved (bit 12 is PAT).
+                ReservedBitsRule("reserved bits 20:13 of a 2M page", realLevels: (n - 2)...(n - 2), role: .leaf,
+                                 mask: 0x0000_0000_001f_e000),
+                // A 1G page's address starts at bit 30; bits 29:13 are reserved.
+                ReservedBitsRule("reserved bits 29:13 of a 1G page", realLevels: (n - 3)...(n - 3), role: .leaf,
+                                 mask: 0x0000_0000_3fff_e000),
+                // Bit 7 of a pte is PAT: Linux's PAT layout uses it only for write-through and
+                // write-protected memory, never in the kernel's own mappings; set, it most often
+                // means a pmd-style (PSE) entry was written into a pte table.
+                ReservedBitsRule("bit 7 (PSE, PAT in a pte) set in a pte", realLevels: (n - 1)...(n - 1), role: .leaf,
+                                 mask: X86EntryBits.pse.rawValue),
+            ],
+            deviceMemory: [X86_64.pwt, X86_64.pcd],
+            validMask: X86EntryBits.present.rawValue,
+            freedWhenEmpty: ["Low Kernel Mapping", "Vmemmap"],
+            hardwareUpdated: X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue,
+            // ISA_START_ADDRESS…ISA_END_ADDRESS: the first megabyte is in the direct map whatever
+            // RAM there is (the VGA window at 0xa0000 is not RAM; MTRRs make it uncached).
+            mappedWhateverIsThere: [PhysicalRange(start: 0xa_0000, end: 0x10_0000)])
+    }
+}
