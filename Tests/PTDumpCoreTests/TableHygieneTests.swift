@@ -61,7 +61,8 @@ import Glibc
     static let samples = ["arm64-16k-36", "arm64-16k-47", "arm64-16k-48", "arm64-4k-39", "arm64-4k-48", "arm64-4k-48-4g",
                           "arm64-4k-48-6.12", "arm64-4k-48-kasan", "arm64-64k-42", "arm64-64k-48", "arm64-64k-48-kasan",
                           "riscv64-sv39", "x86_64-4level", "x86_64-4level-6.12", "x86_64-4level-kasan", "x86_64-5level",
-                          "x86_64-5level-kasan", "x86_64-debian-kaslr-pti", "x86_64-distro-like", "x86_64-rodata-off"]
+                          "x86_64-5level-kasan", "x86_64-debian-kaslr-pti", "x86_64-distro-like", "x86_64-rodata-off",
+                          "arm64-4k-52-lpa2-6.12", "arm64-16k-47-6.12", "x86_64-5level-6.12", "s390x-region3"]
 
     @Test(arguments: samples)
     func everyRealCaptureIsClean(name: String) throws {
@@ -72,9 +73,10 @@ import Glibc
     }
 
     /// kdump files know the machine's RAM: the outside-memory check runs, and finds nothing.
-    @Test(arguments: ["x86_64-4level.c-d31.kdump", "arm64-4k-48.z-d31.kdump"])
+    @Test(arguments: ["kdump/x86_64-4level.c-d31.kdump", "kdump/arm64-4k-48.z-d31.kdump",
+                      "arm64-4k-48-6.12/vmcore.qemu-zlib.kdump", "x86_64-4level-6.12/vmcore.qemu-zlib.kdump"])
     func kdumpCapturesAreCleanWithTheirMemoryMap(name: String) throws {
-        let l = try load("\(repoRoot)/samples/kdump/\(name)")
+        let l = try load("\(repoRoot)/samples/\(name)")
         let r = l.check(l.image.memory.regions)
         #expect(r.findings.isEmpty, "\(r.findings.map { $0.line })")
         #expect(r.skipped.isEmpty)
