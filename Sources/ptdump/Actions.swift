@@ -26,7 +26,8 @@ struct Actions {
 
     func print(_ dump: DumpOptions) throws {
         let out = TextOutput(fd: 1)
-        let report = PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: out)
+        let report = dump.generic ? GenericDump.print(platform: platform, memory: image.memory, options: dump, out: out)
+                                  : PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: out)
         try done(out)
         try finish(report)
     }

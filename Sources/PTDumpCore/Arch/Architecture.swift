@@ -33,6 +33,9 @@ public protocol Architecture: Sendable {
     var textStyle: KernelTextStyle { get }
     /// The kernel's W^X rule.
     var wxRule: WXRule { get }
+    /// Words naming a range's permissions and attributes for the generic text
+    /// (`--format generic`); `RangeAttributes.swift` has the default.
+    func rangeAttributes(prot: UInt64, effective: UInt64, level: Int) -> [String]
 }
 
 extension Architecture {

@@ -16,6 +16,7 @@ public enum ARM64Port: ArchitecturePort {
     }
 
     public static func resolve(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform {
+        if let hardware = try resolveHardware(image: image, options: o, profile: profile) { return hardware }
         let vi = image.vmcoreinfo
         let pageSize = try resolvePageSize(image: image, options: o)
         let vaBits = try resolveVABits(image: image, options: o)
