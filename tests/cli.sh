@@ -392,6 +392,59 @@ else
     skip "--root-symbol with --root-level pud walks the object's table" "no cc targeting x86_64"
 fi
 
+# --- firmware, EL2 and EL3 tables (arm64): halves, regimes, MAIR, generic format ---------
+
+FW=samples/firmware/ttbr0-el1.elf
+FW2=samples/firmware/el2.elf
+run "$FW"
+first=$(head -n 1 "$TMP/out")
+[ "$rc" -eq 0 ] && [ "$first" = "0x0000000000000000-0x0000000040000000 0x0000000000000000         1G L1 RW PXN UXN Device-nGnRnE AF" ] &&
+    grep -qx '0x0000000040006000-0x0000000040007000 0x0000000040006000         4K L3 RW X UXN Normal-WB ISH AF' "$TMP/out" &&
+    ! grep -q -- '---\[' "$TMP/out"
+check "a TTBR0 firmware ELF prints its low-half identity map in the generic format" $? "exit $rc" "first: $first"
+
+run --format generic --ttbr0 --va-base 0 "$FW"
+[ "$rc" -eq 0 ] && [ "$(grep -c '^0x' "$TMP/out")" -eq 7 ]
+check "--ttbr0 --va-base 0 is honoured" $? "exit $rc"
+expect_error "--va-base outside the TTBR0 half" "$FW" --va-base 0xffffff8000000000 "$FW"
+expect_error "--ttbr1 at EL2 (one VA range)" "$FW2" --ttbr1 "$FW2"
+expect_error "--regime of no regime" "$FW" --regime el4 "$FW"
+expect_error "--mair with a reserved encoding" "$FW" --mair 0x0e "$FW"
+expect_error "--format kernel on firmware tables" "$FW" --format kernel "$FW"
+expect_error "a root outside every loaded segment" "$FW" --root 0x80000000 --ttbr0 "$FW"
+
+run --mair 0x44ff0408 "$FW"
+[ "$rc" -eq 0 ] && head -n 1 "$TMP/out" | grep -q ' Device-nGRE AF$'
+check "--mair names AttrIndx by the value given" $? "exit $rc"
+
+run --check-wx "$FW"
+last=$(tail -n 1 "$TMP/out")
+[ "$rc" -eq 1 ] && [ "$last" = "arm64 EL1&0: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx finds the firmware's one W+X page" $? "exit $rc (want 1)" "last: $last"
+
+run --check-wx "$FW2"
+[ "$rc" -eq 1 ] && grep -q '0x40006000-0x40007000 (1 pages)' "$TMP/out" && grep -q 'FAILED, 1 W+X page(s)' "$TMP/out"
+check "--check-wx at EL2: bit 53 is not execute-never" $? "exit $rc (want 1)" "$(tail -n 1 "$TMP/out")"
+
+run --check-wx --range 0x40000000-0x40005fff "$FW2"
+[ "$rc" -eq 0 ] && grep -q 'passed, no W+X pages found' "$TMP/out"
+check "--check-wx --range without the W+X page passes" $? "exit $rc (want 0)"
+
+run --format json "$FW"
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/out")" -eq 8 ] && grep -q '"level":"L3","attributes":\["RW","X","UXN","Normal-WB","ISH","AF"\]' "$TMP/out" &&
+    tail -n 1 "$TMP/out" | grep -q '^{"summary":{"arch":"arm64","translation":"arm64 EL1&0 stage 1'
+check "--format json on firmware carries the generic fields" $? "exit $rc"
+
+run --save "$TMP/fw.ptd" "$FW"
+run "$TMP/fw.ptd"
+"$PTDUMP" "$FW" >"$TMP/fw.txt" 2>/dev/null
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$TMP/fw.txt"
+check "--save keeps the regime: the compact image prints the same" $? "exit $rc"
+
+run --format generic "${ARM64_SAMPLES[0]}/image.ptd"
+[ "$rc" -eq 0 ] && grep -q ' Normal-WB ISH AF' "$TMP/out" && ! grep -q -- '---\[' "$TMP/out"
+check "--format generic prints a Linux dump with Linux's MAIR" $? "exit $rc"
+
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------
 
 expect_error "missing file" "$TMP/no-such-file" "$TMP/no-such-file"

@@ -22,6 +22,7 @@ public enum ImageSaver {
                          kernel: p.profile.value.release,
                          layout: p.layout.facts.map { ($0.key, $0.fact.value) })
         if p.layout.markerSource != nil { note.markers = p.layout.markers }
+        note.translation = p.translationNote
         return note
     }
 }

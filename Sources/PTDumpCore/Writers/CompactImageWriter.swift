@@ -41,6 +41,8 @@ public struct CompactImageNote: Sendable {
     public var layout: [(key: LayoutKey, value: UInt64)]
     /// Markers to print exactly (when they came from the kernel's own table), in order.
     public var markers: [AddressMarker] = []
+    /// What walks a translation that is not a Linux kernel's (`translation`, `regime`, …).
+    public var translation: [(key: String, value: String)] = []
 
     public init(arch: ArchKind, levels: Int, pageSize: Int, vaBits: Int, root: PhysicalAddress,
                 rootLevel: (name: String, vaBase: VirtualAddress)? = nil, kernel: KernelRelease? = nil,
@@ -63,6 +65,7 @@ public struct CompactImageNote: Sendable {
         if let k = kernel { s += "kernel=\(k)\n" }
         for (key, value) in layout { s += "layout.\(key.name)=\(hex(value))\n" }
         for m in markers { s += "marker=\(hex(m.start)),\(m.maxLines),\(m.name)\n" }
+        for (key, value) in translation { s += "\(key)=\(value)\n" }
         return s
     }
 }
