@@ -445,6 +445,25 @@ run --format generic "${ARM64_SAMPLES[0]}/image.ptd"
 [ "$rc" -eq 0 ] && grep -q ' Normal-WB ISH AF' "$TMP/out" && ! grep -q -- '---\[' "$TMP/out"
 check "--format generic prints a Linux dump with Linux's MAIR" $? "exit $rc"
 
+FS2=samples/firmware/stage2.elf
+head -c 8192 /dev/zero >"$TMP/empty-raw"
+run "$FS2"
+[ "$rc" -eq 0 ] && [ "$(head -n 1 "$TMP/out")" = "---[ Guest IPA ]---" ] &&
+    grep -qx '0x0000008000000000-0x0000008040000000           1G 1   R W PXNUXN AF BLK' "$TMP/out" &&
+    [ "$(tail -n 1 "$TMP/out")" = "0x0000008080000000-0x0000010000000000         510G 1" ]
+check "--stage2 prints KVM's layout through two concatenated L1 tables" $? "exit $rc" "$(head -n 3 "$TMP/out")"
+
+run --check-wx "$FS2"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "arm64 stage 2: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx on stage 2 finds the guest's W+X page" $? "exit $rc (want 1)"
+
+run --stage2 --ipa-bits 40 --format generic "$FS2"
+[ "$rc" -eq 0 ] && grep -qx '0x0000000040004000-0x0000000040005000 0x0000000880004000         4K 3 RW X Normal-WB ISH AF' "$TMP/out"
+check "--stage2 --ipa-bits --format generic names output addresses and MemAttr" $? "exit $rc"
+expect_error "--stage2 with --regime" "$FS2" --stage2 --regime el2 "$FS2"
+expect_error "--stage2 with a misaligned root" "$FS2" --stage2 --root 0x40007000 "$FS2"
+expect_error "a raw --stage2 dump without --ipa-bits" "$TMP/empty-raw" --arch arm64 --stage2 --root 0 "$TMP/empty-raw"
+
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------
 
 expect_error "missing file" "$TMP/no-such-file" "$TMP/no-such-file"

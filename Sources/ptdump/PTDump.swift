@@ -89,6 +89,12 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("arm64 MAIR_ELx value naming the memory type of each AttrIndx (Device-nGnRnE … Normal-WB); default: a mair_elN symbol of the image, Linux's MAIR_EL1 for a Linux dump, else AttrIndx=N is shown.", valueName: "VALUE"))
     var mair: String?
 
+    @Flag(help: "The root is a second-stage table: arm64 VTTBR_EL2 (guest IPA to host PA), printed as KVM's stage-2 ptdump does.")
+    var stage2 = false
+
+    @Option(help: ArgumentHelp("Bits of guest-physical address a --stage2 table translates (64 - VTCR_EL2.T0SZ).", valueName: "N"))
+    var ipaBits: Int?
+
     @Option(help: ArgumentHelp("Kernel release whose text and layout to reproduce (e.g. 6.1), when the image does not say it (VMCOREINFO OSRELEASE).", valueName: "X.Y"))
     var kernelVersion: String?
 
@@ -157,6 +163,8 @@ struct PTDump: ParsableCommand {
         if ttbr0 { o.translation.half = .low }
         if ttbr1 { o.translation.half = .high }
         o.translation.regime = regime
+        o.translation.stage2 = stage2
+        o.translation.inputAddressBits = ipaBits
         if let m = mair { o.translation.memoryAttributes = try address(m, flag: "--mair") }
         if let path = kernelConfig { o.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
         if let path = systemMap { o.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }

@@ -1,5 +1,6 @@
 /* Entry point shared by the images: load MAIR, TCR and TTBR0 of the image's exception level
-   from its constants and turn the MMU on. (Never run by the tests: the tables are what they read.) */
+   from its constants and turn the MMU on, or (STAGE2) load VTCR_EL2 and VTTBR_EL2.
+   (Never run by the tests: the tables are what they read.) */
 #ifndef EL
 #define EL 1
 #endif
@@ -10,6 +11,16 @@
     .section .text.start, "ax"
     .global _start
 _start:
+#ifdef STAGE2
+    ldr     x0, =vtcr_el2
+    ldr     x0, [x0]
+    msr     vtcr_el2, x0
+    ldr     x0, =vttbr_el2
+    msr     vttbr_el2, x0
+    isb
+1:  wfe
+    b       1b
+#else
     ldr     x0, =REG(mair)
     ldr     x0, [x0]
     msr     REG(mair), x0
@@ -25,3 +36,4 @@ _start:
     isb
 1:  wfe
     b       1b
+#endif

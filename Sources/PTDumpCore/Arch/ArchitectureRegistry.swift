@@ -21,6 +21,7 @@ public enum Paging: Sendable {
     case x86_64(X86_64)
     case arm64(ARM64)
     case arm64Stage1(ARM64Stage1)
+    case arm64Stage2(ARM64Stage2)
     case riscv64(RISCV64)
 
     /// Calls `visitor` with the concrete architecture.
@@ -30,6 +31,7 @@ public enum Paging: Sendable {
         case .x86_64(let a): return visitor.visit(a)
         case .arm64(let a): return visitor.visit(a)
         case .arm64Stage1(let a): return visitor.visit(a)
+        case .arm64Stage2(let a): return visitor.visit(a)
         case .riscv64(let a): return visitor.visit(a)
         }
     }

@@ -16,7 +16,7 @@ private struct GenericWalk: ArchitectureVisitor {
     func visit<A: Architecture>(_ arch: A) -> WalkReport {
         var report = WalkReport()
         let l = options.window.map { platform.layout.restricted(to: $0) } ?? platform.layout
-        let final = options.window.map { $0.last.rawValue &+ 1 } ?? 0
+        let final = options.window.map { $0.last.rawValue &+ 1 } ?? l.finalAddress
         func go<S: RangeSink>(_ sink: S) -> S {
             PageTableDump.run(arch: arch, memory: memory, root: platform.root.value, rootLevel: platform.rootLevel,
                               base: platform.vaBase, ranges: l.ranges, markers: [], advance: l.advance, physical: true,

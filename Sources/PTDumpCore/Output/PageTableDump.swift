@@ -67,7 +67,7 @@ private struct TextWalk: ArchitectureVisitor {
     func visit<A: Architecture>(_ arch: A) -> WalkReport {
         var report = WalkReport()
         let l = options.window.map { platform.layout.restricted(to: $0) } ?? platform.layout
-        let final = options.window.map { $0.last.rawValue &+ 1 } ?? 0
+        let final = options.window.map { $0.last.rawValue &+ 1 } ?? l.finalAddress
         let root = platform.root.value
         func go<S: RangeSink>(_ sink: S) -> S {
             PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
@@ -100,7 +100,7 @@ private struct CheckWalk: ArchitectureVisitor {
         for (header, root) in roots {
             let c = PageTableDump.run(arch: arch, memory: memory, root: root, rootLevel: platform.rootLevel, base: platform.vaBase,
                                       ranges: l.checkRanges, markers: l.checkMarkers, advance: l.advance,
-                                      kasanShortcut: l.kasanShortcut, finalAddress: window.map { $0.last.rawValue &+ 1 } ?? 0,
+                                      kasanShortcut: l.kasanShortcut, finalAddress: window.map { $0.last.rawValue &+ 1 } ?? l.finalAddress,
                                       maxRanges: maxRanges, maxTableReferences: maxTableReferences,
                                       sink: WXChecker(rule: rule), report: &report)
             results.append(WXCheckResult(header: header, checker: c))

@@ -18,6 +18,9 @@ public struct KernelLayout: Sendable {
     /// Where the markers came from when not from the profile's formulas (the kernel's own
     /// `address_markers[]`, or a compact image that saved them).
     public var markerSource: FactSource?
+    /// Where the last range ends (the final flush's address): 0, the top of the address space,
+    /// unless the walk covers only a half that ends lower (a TTBR0 or stage-2 table).
+    public var finalAddress: UInt64 = 0
 
     public init(ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance,
                 checkMarkers: [AddressMarker], checkRanges: [WalkRange], facts: [(key: LayoutKey, fact: Fact<UInt64>)],

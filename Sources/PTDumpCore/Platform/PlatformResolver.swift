@@ -131,5 +131,6 @@ public enum PlatformResolver {
         // A table that is not the top walks its whole span, canonical or not in the kernel's ranges.
         p.layout.ranges = [window]
         p.layout.checkRanges = [window]
+        if !p.linuxKernel { p.layout.finalAddress = window.last.rawValue &+ 1 }
     }
 }

@@ -9,6 +9,7 @@ public enum ARM64Port: ArchitecturePort {
     public static let profiles = [linux6_1]
 
     public static func missingRawFlags(_ o: Options) -> [String] {
+        if o.translation.stage2 { return o.translation.inputAddressBits == nil ? ["--ipa-bits N"] : [] }
         var missing: [String] = []
         if o.pageSize == nil { missing.append("--page-size 4K|16K|64K") }
         if o.vaBits == nil && o.levels == nil { missing.append("--va-bits N (or --levels N)") }

@@ -29,11 +29,15 @@ extension ARM64Port {
             }
             implied = (c.regime, c.half)
         }
-        let noted = image.noteValue("translation") != nil
-        guard t.selectsHardwareTranslation || byConvention || noted else { return nil }
-        if t.stage2 || t.inputAddressBits != nil {
-            throw .contradiction("--stage2/--ipa-bits: arm64 stage-2 tables are not supported yet")
+        let noted = image.noteValue("translation")
+        let stage2Symbol = image.vmcoreinfo == nil && image.symbols.contains { $0.name == "vttbr_el2" || $0.name == "vtcr_el2" }
+        if t.stage2 || t.inputAddressBits != nil || noted == "stage2" || (stage2Symbol && convention == nil && t.regime == nil) {
+            if let r = t.regime { throw .contradiction("--regime \(r) is a stage-1 regime; --stage2 tables are translated by VTTBR_EL2") }
+            if t.half != nil { throw .contradiction("--ttbr0/--ttbr1 name a stage-1 half; --stage2 tables translate one IPA range from 0") }
+            if t.memoryAttributes != nil { throw .contradiction("--mair names stage-1 memory types; stage 2 holds its own MemAttr") }
+            return try resolveStage2(image: image, options: o, root: root, profile: profile)
         }
+        guard t.selectsHardwareTranslation || byConvention || noted != nil else { return nil }
 
         var regime = implied.regime ?? .el1
         var regimeSource = implied.regime != nil ? root?.source ?? .defaultValue("EL1&0") : .defaultValue("EL1&0")
@@ -97,8 +101,9 @@ extension ARM64Port {
         let span = UInt64(1) << UInt64(vaBits.value)
         let window = half == .low ? WalkRange(first: 0, last: VirtualAddress(span - 1))
                                   : WalkRange(first: VirtualAddress(0 &- span), last: VirtualAddress(UInt64.max))
-        let layout = KernelLayout(ranges: [window], markers: [], advance: .oneStepOnFlush, checkMarkers: [],
+        var layout = KernelLayout(ranges: [window], markers: [], advance: .oneStepOnFlush, checkMarkers: [],
                                   checkRanges: [window], facts: [])
+        layout.finalAddress = window.last.rawValue &+ 1
         var p = Platform(arch: image.archFact(kind), paging: .arm64Stage1(arch), root: root,
                          levels: Fact(arch.levels.count, FactSource("derived: levels from the granule and VA size")),
                          pageSize: pageSize, vaBits: vaBits, layout: layout, profile: profile)
