@@ -464,6 +464,39 @@ expect_error "--stage2 with --regime" "$FS2" --stage2 --regime el2 "$FS2"
 expect_error "--stage2 with a misaligned root" "$FS2" --stage2 --root 0x40007000 "$FS2"
 expect_error "a raw --stage2 dump without --ipa-bits" "$TMP/empty-raw" --arch arm64 --stage2 --root 0 "$TMP/empty-raw"
 
+FEPT=samples/firmware/ept.elf
+run "$FEPT"
+[ "$rc" -eq 0 ] && grep -qx '0x0000000000012000-0x0000000000013000 0x0000000100012000         4K PT RWX WB A D' "$TMP/out" &&
+    grep -qx '0x00000000c0000000-0x0000000100000000 0x0000000fc0000000         1G PDPT RW- UC IPAT' "$TMP/out"
+check "an EPT image built by gcc prints types, permissions and host addresses" $? "exit $rc"
+
+run --check-wx "$FEPT"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "x86 EPT: Checked W+X mappings: FAILED, 2 W+X page(s) found" ]
+check "--check-wx on EPT counts supervisor and user execute" $? "exit $rc (want 1)"
+expect_error "--levels 3 for EPT" "$FEPT" --stage2 --levels 3 "$FEPT"
+expect_error "--regime on an x86_64 image" "$FEPT" --regime el2 "$FEPT"
+
+if have python3; then
+    # A 4-level EPT with one PT entry of the reserved memory type 7: reported, exit 2.
+    python3 - "$TMP/ept-bad.bin" <<'PY'
+import struct, sys
+t = bytearray(4 * 4096)
+base = 0x100000
+struct.pack_into("<Q", t, 0, base + 0x1000 + 7)            # PML4[0] -> PDPT
+struct.pack_into("<Q", t, 0x1000, base + 0x2000 + 7)       # PDPT[0] -> PD
+struct.pack_into("<Q", t, 0x2000, base + 0x3000 + 7)       # PD[0] -> PT
+struct.pack_into("<Q", t, 0x3000 + 8, 0x201000 | 3 | 7 << 3)   # PT[1]: RW, type 7
+open(sys.argv[1], "wb").write(t)
+PY
+    run --arch x86_64 --stage2 --levels 4 --root 0x100000 --base 0x100000 "$TMP/ept-bad.bin"
+    [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+        grep -qx "ptdump: $TMP/ept-bad.bin: 0x0000000000001000-0x0000000000002000: EPT PT entry has the reserved memory type 7 in bits 5:3" "$TMP/err" &&
+        grep -q 'MISCONFIGURED$' "$TMP/out"
+    check "an EPT entry with reserved bits is a problem on its range, exit 2" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+else
+    skip "an EPT entry with reserved bits is a problem on its range, exit 2" "no python3"
+fi
+
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------
 
 expect_error "missing file" "$TMP/no-such-file" "$TMP/no-such-file"

@@ -76,6 +76,7 @@ struct Actions {
             printError("ptdump: \(file): stopped: \(o.references) entries point at the page table at \(hex(o.table)), more than the \(o.limit) --max-table-refs allows (tables shared in a pattern no kernel builds?); pass --max-table-refs N to allow more")
         }
         for p in report.problems { printError("ptdump: \(file): \(p)") }
-        if report.stoppedEarly || !report.problems.isEmpty { throw ExitCode(2) }
+        for p in report.rangeProblems { printError("ptdump: \(file): \(p)") }
+        if report.stoppedEarly || !report.problems.isEmpty || !report.rangeProblems.isEmpty { throw ExitCode(2) }
     }
 }

@@ -89,7 +89,7 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("arm64 MAIR_ELx value naming the memory type of each AttrIndx (Device-nGnRnE … Normal-WB); default: a mair_elN symbol of the image, Linux's MAIR_EL1 for a Linux dump, else AttrIndx=N is shown.", valueName: "VALUE"))
     var mair: String?
 
-    @Flag(help: "The root is a second-stage table: arm64 VTTBR_EL2 (guest IPA to host PA), printed as KVM's stage-2 ptdump does.")
+    @Flag(help: "The root is a second-stage table: arm64 VTTBR_EL2 (guest IPA to host PA, printed as KVM's stage-2 ptdump does; --ipa-bits), or x86_64 EPT (--levels 4|5, the generic format).")
     var stage2 = false
 
     @Option(help: ArgumentHelp("Bits of guest-physical address a --stage2 table translates (64 - VTCR_EL2.T0SZ).", valueName: "N"))

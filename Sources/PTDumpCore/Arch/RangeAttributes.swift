@@ -11,3 +11,8 @@ extension Architecture {
         return w + attributes.filter { $0.isSet(in: prot, level: level) && $0.value != 0 }.map(\.name)
     }
 }
+
+extension Architecture {
+    /// Entries are what the walk says they are.
+    public func entryProblem(prot: UInt64, level: Int) -> String? { nil }
+}

@@ -26,8 +26,9 @@ private struct GenericWalk: ArchitectureVisitor {
         if options.json {
             var s = go(GenericJSONFormatter(out: out, arch: arch))
             s.summary(platform: platform, report: report)
+            report.rangeProblems = s.problems
         } else {
-            _ = go(GenericTextFormatter(out: out, arch: arch))
+            report.rangeProblems = go(GenericTextFormatter(out: out, arch: arch)).problems
         }
         return report
     }

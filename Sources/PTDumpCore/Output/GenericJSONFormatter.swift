@@ -6,6 +6,8 @@ public struct GenericJSONFormatter<A: Architecture>: RangeSink {
     let arch: A
     private var ranges = 0
     private var mappedBytes: UInt64 = 0
+    /// Ranges whose entries are not valid, as `START-END: why`.
+    public private(set) var problems: [String] = []
 
     public init(out: TextOutput, arch: A) {
         self.out = out
@@ -15,6 +17,8 @@ public struct GenericJSONFormatter<A: Architecture>: RangeSink {
     public mutating func marker(_ name: String) {}
 
     public mutating func range(_ r: CoalescedRange, printed: Bool) {
+        let problem = r.prot == 0 ? nil : arch.entryProblem(prot: r.prot, level: r.level)
+        if let why = problem { problems.append("\(hex16(r.start))-\(hex16(r.end)): \(why)") }
         let p = arch.permissions(prot: r.prot, effective: r.effective)
         guard printed, p.present else { return }
         ranges += 1
@@ -24,6 +28,7 @@ public struct GenericJSONFormatter<A: Architecture>: RangeSink {
         let words = arch.rangeAttributes(prot: r.prot, effective: r.effective, level: r.level)
         s += ",\"attributes\":[\(words.map(jsonString).joined(separator: ","))],\"prot\":\"\(hex(r.prot))\""
         s += ",\"permissions\":{\"user\":\(p.user),\"write\":\(p.write),\"execute\":\(p.execute),\"user_execute\":\(p.userExecute)}"
+        if let why = problem { s += ",\"problem\":\(jsonString(why))" }
         out.write(s + "}\n")
     }
 

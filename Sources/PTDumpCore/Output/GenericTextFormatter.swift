@@ -6,6 +6,8 @@
 public struct GenericTextFormatter<A: Architecture>: RangeSink {
     let out: TextOutput
     let arch: A
+    /// Ranges whose entries are not valid (`Architecture.entryProblem`), as `START-END: why`.
+    public private(set) var problems: [String] = []
 
     public init(out: TextOutput, arch: A) {
         self.out = out
@@ -15,6 +17,9 @@ public struct GenericTextFormatter<A: Architecture>: RangeSink {
     public mutating func marker(_ name: String) {}
 
     public mutating func range(_ r: CoalescedRange, printed: Bool) {
+        if r.prot != 0, let why = arch.entryProblem(prot: r.prot, level: r.level) {
+            problems.append("\(hex16(r.start))-\(hex16(r.end)): \(why)")
+        }
         guard printed, arch.permissions(prot: r.prot, effective: r.effective).present else { return }
         var line = hex16(r.start) + "-" + hex16(r.end) + " " + hex16(r.physical ?? 0) + " "
         line += sizeColumn(r.size, units: ["B", "K", "M", "G", "T", "P", "E"], shiftFirst: false)

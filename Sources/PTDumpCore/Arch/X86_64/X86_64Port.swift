@@ -31,6 +31,7 @@ public enum X86_64Port: ArchitecturePort {
     }
 
     public static func resolve(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform {
+        if let ept = try resolveEPT(image: image, options: o, profile: profile) { return ept }
         let vi = image.vmcoreinfo
         let sme = UInt64(bitPattern: vi?.number("sme_mask") ?? 0)
         guard sme & 0x000f_ffff_ffff_f000 == 0 || sme.nonzeroBitCount == 1 else {
