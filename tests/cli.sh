@@ -497,6 +497,19 @@ else
     skip "an EPT entry with reserved bits is a problem on its range, exit 2" "no python3"
 fi
 
+FPAE=samples/firmware/pae.elf
+run "$FPAE"
+[ "$rc" -eq 0 ] && grep -qx '0x0000000000600000-0x0000000000800000 0x0000000000600000         2M PD RW NX USER WT A D' "$TMP/out"
+check "a 32-bit PAE boot loader (i386 ELF) prints inherited permissions and PAT types" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+run --pat 0x0007010600070106 "$FPAE"
+[ "$rc" -eq 0 ] && grep -q '2M PD RW NX USER WC A D$' "$TMP/out"
+check "--pat names the PAT indices" $? "exit $rc"
+run --check-wx "$FPAE"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "x86 PAE: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx on PAE tables" $? "exit $rc (want 1)"
+expect_error "--pat with a reserved type" "$FPAE" --pat 0x3 "$FPAE"
+expect_error "--pat on a Linux dump" "$S4/image.ptd" --pat 0x0007040600070406 "$S4/image.ptd"
+
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------
 
 expect_error "missing file" "$TMP/no-such-file" "$TMP/no-such-file"

@@ -95,6 +95,9 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Bits of guest-physical address a --stage2 table translates (64 - VTCR_EL2.T0SZ).", valueName: "N"))
     var ipaBits: Int?
 
+    @Option(help: ArgumentHelp("x86 IA32_PAT value naming the memory type of each PAT index (PAT, PCD, PWT) in --format generic, for --levels 3 (32-bit PAE); default: the power-on value (Linux's for a Linux dump).", valueName: "VALUE"))
+    var pat: String?
+
     @Option(help: ArgumentHelp("Kernel release whose text and layout to reproduce (e.g. 6.1), when the image does not say it (VMCOREINFO OSRELEASE).", valueName: "X.Y"))
     var kernelVersion: String?
 
@@ -164,6 +167,7 @@ struct PTDump: ParsableCommand {
         if ttbr1 { o.translation.half = .high }
         o.translation.regime = regime
         o.translation.stage2 = stage2
+        if let v = pat { o.translation.pageAttributeTable = try address(v, flag: "--pat") }
         o.translation.inputAddressBits = ipaBits
         if let m = mair { o.translation.memoryAttributes = try address(m, flag: "--mair") }
         if let path = kernelConfig { o.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }

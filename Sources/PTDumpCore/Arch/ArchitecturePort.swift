@@ -9,6 +9,9 @@ public protocol ArchitecturePort: Sendable {
     static var aliases: [String] { get }
     /// ELF `e_machine`.
     static var elfMachine: UInt16 { get }
+    /// Other `e_machine` values whose executables hold this architecture's tables (x86's
+    /// 32-bit `EM_386` boot loaders); none by default.
+    static var otherELFMachines: [UInt16] { get }
     /// The `--format` name of its kernel text (`x86`, `arm64`).
     static var textFormatName: String { get }
     /// The kernel profiles known for this architecture, oldest first.
@@ -23,4 +26,8 @@ public protocol ArchitecturePort: Sendable {
     static var builderModes: [PagingMode] { get }
     /// The encoding of `mode` (one of `builderModes`), or why it cannot be built.
     static func encoder(for mode: PagingMode) throws(ImageError) -> any LeafEncoder
+}
+
+extension ArchitecturePort {
+    public static var otherELFMachines: [UInt16] { [] }
 }

@@ -20,6 +20,7 @@ public enum ArchitectureRegistry {
 public enum Paging: Sendable {
     case x86_64(X86_64)
     case x86EPT(X86EPT)
+    case x86PAE(X86PAE)
     case arm64(ARM64)
     case arm64Stage1(ARM64Stage1)
     case arm64Stage2(ARM64Stage2)
@@ -31,6 +32,7 @@ public enum Paging: Sendable {
         switch self {
         case .x86_64(let a): return visitor.visit(a)
         case .x86EPT(let a): return visitor.visit(a)
+        case .x86PAE(let a): return visitor.visit(a)
         case .arm64(let a): return visitor.visit(a)
         case .arm64Stage1(let a): return visitor.visit(a)
         case .arm64Stage2(let a): return visitor.visit(a)

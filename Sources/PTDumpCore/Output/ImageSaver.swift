@@ -9,7 +9,7 @@ public enum ImageSaver {
         for r in p.extraCheckRoots { pages.insert(r.value) }
         let pageBytes = report.tableBytes
         try CompactImageWriter.write(path: path, arch: p.arch.value, memory: image.memory,
-                                     pages: pages.filter { image.memory.contains($0, length: pageBytes) }.sorted(),
+                                     pages: pages.filter { image.memory.contains($0, length: pageBytes) || image.memory.contains($0, length: 8) }.sorted(),
                                      pageBytes: pageBytes, note: note(platform: p).text, vmcoreinfo: image.vmcoreinfo)
         return report
     }

@@ -16,6 +16,8 @@ public struct TranslationOptions: Sendable, Equatable {
     public var regime: String?
     /// `--mair VALUE`: the memory-attribute register of the regime.
     public var memoryAttributes: UInt64?
+    /// `--pat VALUE`: the page-attribute-table register naming memory types.
+    public var pageAttributeTable: UInt64?
     /// `--stage2`: the root is a second-stage (guest-physical to host-physical) table.
     public var stage2 = false
     /// `--ipa-bits N`: bits of guest-physical address a stage-2 table translates.

@@ -5,7 +5,9 @@ public enum X86_64Port: ArchitecturePort {
     public static let aliases = ["x86-64", "amd64", "x86"]
     public static var textFormatName: String { X86_64.text.name }
     public static let elfMachine: UInt16 = 62
-    public static let levelsHelp = "4 or 5"
+    /// `EM_386`: 32-bit boot loaders and firmware whose tables are PAE (`--levels 3`).
+    public static let otherELFMachines: [UInt16] = [3]
+    public static let levelsHelp = "4 or 5; 3 for 32-bit PAE"
     public static let profiles = [linux6_1]
 
     /// `__START_KERNEL_map`.
@@ -32,6 +34,7 @@ public enum X86_64Port: ArchitecturePort {
 
     public static func resolve(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform {
         if let ept = try resolveEPT(image: image, options: o, profile: profile) { return ept }
+        if let pae = try resolvePAE(image: image, options: o, profile: profile) { return pae }
         let vi = image.vmcoreinfo
         let sme = UInt64(bitPattern: vi?.number("sme_mask") ?? 0)
         guard sme & 0x000f_ffff_ffff_f000 == 0 || sme.nonzeroBitCount == 1 else {
