@@ -510,6 +510,17 @@ check "--check-wx on PAE tables" $? "exit $rc (want 1)"
 expect_error "--pat with a reserved type" "$FPAE" --pat 0x3 "$FPAE"
 expect_error "--pat on a Linux dump" "$S4/image.ptd" --pat 0x0007040600070406 "$S4/image.ptd"
 
+run --check-wx --allow-wx trampoline "$FW"
+[ "$rc" -eq 0 ] && grep -q '^arm64 EL1&0: Allowed W+X mapping at address 0x40006000-0x40007000 (1 pages) (--allow-wx trampoline)$' "$TMP/out"
+check "--allow-wx SYMBOL allows the firmware's W+X page: exit 0" $? "exit $rc (want 0)" "$(head -n 1 "$TMP/out")"
+run --check-wx --allow-wx 0x12000-0x12fff "$FEPT"
+[ "$rc" -eq 1 ] && grep -q 'Allowed W+X mapping at address 0x12000-0x13000' "$TMP/out" && grep -q 'FAILED, 1 W+X page(s) found' "$TMP/out"
+check "--allow-wx RANGE allows one finding, the other still fails" $? "exit $rc (want 1)"
+run --check-wx --format json --allow-wx 0x12000-0x13fff "$FEPT"
+[ "$rc" -eq 0 ] && tail -n 1 "$TMP/out" | grep -q '^{"verdict":{"passed":true,"wx_pages":0,"allowed_pages":2,'
+check "--check-wx --format json --allow-wx: the verdict object" $? "exit $rc (want 0)" "$(tail -n 1 "$TMP/out")"
+expect_error "--allow-wx of an unknown symbol" "$FEPT" --check-wx --allow-wx nosuch "$FEPT"
+
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------
 
 expect_error "missing file" "$TMP/no-such-file" "$TMP/no-such-file"

@@ -98,6 +98,9 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("x86 IA32_PAT value naming the memory type of each PAT index (PAT, PCD, PWT) in --format generic, for --levels 3 (32-bit PAE); default: the power-on value (Linux's for a Linux dump).", valueName: "VALUE"))
     var pat: String?
 
+    @Option(help: ArgumentHelp("With --check-wx: a known, accepted W+X exception, START-END (inclusive) or a symbol; findings it covers are reported as allowed and not counted. Repeatable.", valueName: "RANGE|SYMBOL"))
+    var allowWx: [String] = []
+
     @Option(help: ArgumentHelp("Kernel release whose text and layout to reproduce (e.g. 6.1), when the image does not say it (VMCOREINFO OSRELEASE).", valueName: "X.Y"))
     var kernelVersion: String?
 
@@ -115,6 +118,7 @@ struct PTDump: ParsableCommand {
         if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
         if ttbr0 && ttbr1 { throw ValidationError("--ttbr0 and --ttbr1 name different halves: pass one") }
+        if !allowWx.isEmpty && !checkWx { throw ValidationError("--allow-wx applies to --check-wx") }
     }
 
     mutating func run() throws {
@@ -140,7 +144,10 @@ struct PTDump: ParsableCommand {
             dump.generic = format?.isGeneric == true || (format == nil && !platform.linuxKernel) || (format?.isJSON == true && !platform.linuxKernel)
             dump.maxRanges = maxRanges ?? PageTableDump.defaultMaxRanges
             dump.maxTableReferences = maxTableRefs ?? PageTableDump.defaultMaxTableReferences
-            if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump) }
+            if checkWx {
+                let allowance = try WXAllowance.resolve(allowWx, image: image, systemMap: options.systemMap)
+                return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump, allowance: allowance)
+            }
             try action.print(dump)
         } catch let e as ImageError {
             fail(file, e.description)
