@@ -521,6 +521,15 @@ run --check-wx --format json --allow-wx 0x12000-0x13fff "$FEPT"
 check "--check-wx --format json --allow-wx: the verdict object" $? "exit $rc (want 0)" "$(tail -n 1 "$TMP/out")"
 expect_error "--allow-wx of an unknown symbol" "$FEPT" --check-wx --allow-wx nosuch "$FEPT"
 
+run samples/x86_64-4level-user/image.ptd
+[ "$rc" -eq 0 ] && [ "$(head -n 1 "$TMP/out")" = "---[ User Space ]---" ] && grep -q ' USR ro .* x  pte$' "$TMP/out" &&
+    ! grep -q 'Kernel' "$TMP/out"
+check "a --user image prints a process's user half in the kernel text" $? "exit $rc"
+run --check-wx samples/x86_64-4level-user/image.ptd
+[ "$rc" -eq 0 ] && [ "$(tail -n 1 "$TMP/out")" = "x86/mm: Checked W+X mappings: passed, no W+X pages found." ]
+check "--check-wx of a process's user half" $? "exit $rc"
+expect_error "--user on arm64 without --root" "${ARM64_SAMPLES[0]}/image.ptd" --user "${ARM64_SAMPLES[0]}/image.ptd"
+
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------
 
 expect_error "missing file" "$TMP/no-such-file" "$TMP/no-such-file"

@@ -98,6 +98,9 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("x86 IA32_PAT value naming the memory type of each PAT index (PAT, PCD, PWT) in --format generic, for --levels 3 (32-bit PAE); default: the power-on value (Linux's for a Linux dump).", valueName: "VALUE"))
     var pat: String?
 
+    @Flag(help: "Print (or --check-wx) the user half of a process's tables: x86_64 from --root or CR3 in the QEMU CPU note (with PTI, the user PGD at root + 4K), in the kernel text; arm64 from --root (TTBR0_EL1), as --ttbr0.")
+    var user = false
+
     @Option(help: ArgumentHelp("With --check-wx: a known, accepted W+X exception, START-END (inclusive) or a symbol; findings it covers are reported as allowed and not counted. Repeatable.", valueName: "RANGE|SYMBOL"))
     var allowWx: [String] = []
 
@@ -174,6 +177,7 @@ struct PTDump: ParsableCommand {
         if ttbr1 { o.translation.half = .high }
         o.translation.regime = regime
         o.translation.stage2 = stage2
+        o.translation.user = user
         if let v = pat { o.translation.pageAttributeTable = try address(v, flag: "--pat") }
         o.translation.inputAddressBits = ipaBits
         if let m = mair { o.translation.memoryAttributes = try address(m, flag: "--mair") }

@@ -132,3 +132,30 @@ import Testing
         }
     }
 }
+
+/// `--user`: a process's user half from a real capture (CR3 of the QEMU CPU note, PTI copy).
+@Suite struct UserHalfTests {
+    @Test func userHalfOfARealProcess() throws {
+        let image = try ImageLoader.load(path: repoRoot + "/samples/x86_64-4level-user/image.ptd")
+        let p = try PlatformResolver.resolve(image: image, options: Options())
+        #expect(p.layout.ranges == [WalkRange(first: 0, last: 0x7fff_ffff_ffff)])
+        let (text, report) = renderText(p, image.memory)
+        #expect(report.problems.isEmpty)
+        let lines = text.split(separator: "\n")
+        #expect(lines.first == "---[ User Space ]---")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("0x0000") && ($0.contains(" USR ") || !$0.contains(" x ") && !$0.contains(" NX ")) })
+        #expect(lines.filter { $0.contains(" USR ") }.count >= 10)
+        #expect(lines.last?.hasSuffix("-0x0000800000000000          10G                               pud") == true)
+        let (results, _) = PageTableDump.checkWX(platform: p, memory: image.memory)
+        #expect(results.count == 1 && results.first?.checker.wxPages == 0)
+    }
+
+    @Test func userNeedsAProcessRoot() throws {
+        var o = Options()
+        o.translation.user = true
+        let image = try ImageLoader.load(path: repoRoot + "/samples/arm64-4k-48/image.ptd", options: o)
+        #expect(throws: ImageError.missingFact("--user needs a process's page-table root: pass --root PA (its TTBR0_EL1 without the ASID)")) {
+            _ = try PlatformResolver.resolve(image: image, options: o)
+        }
+    }
+}

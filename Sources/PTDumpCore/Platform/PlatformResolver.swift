@@ -15,6 +15,8 @@ public enum PlatformResolver {
         }
         let port = arch.port
         let profile = try selectProfile(port: port, image: image, options: options)
+        var options = options
+        if image.noteValue("user") == "1" { options.translation.user = true }
         var platform = try port.resolve(image: image, options: options, profile: profile)
         let saved = try savedMarkers(image)
         if !saved.isEmpty && options.kernelConfig == nil {

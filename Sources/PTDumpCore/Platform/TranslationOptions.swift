@@ -18,6 +18,8 @@ public struct TranslationOptions: Sendable, Equatable {
     public var memoryAttributes: UInt64?
     /// `--pat VALUE`: the page-attribute-table register naming memory types.
     public var pageAttributeTable: UInt64?
+    /// `--user`: print (and check) the user half of a process's tables.
+    public var user = false
     /// `--stage2`: the root is a second-stage (guest-physical to host-physical) table.
     public var stage2 = false
     /// `--ipa-bits N`: bits of guest-physical address a stage-2 table translates.
@@ -27,6 +29,6 @@ public struct TranslationOptions: Sendable, Equatable {
 
     /// True when any field asks for a translation other than the Linux kernel's.
     public var selectsHardwareTranslation: Bool {
-        half == .low || regime != nil || memoryAttributes != nil || stage2 || inputAddressBits != nil
+        half == .low || user || regime != nil || memoryAttributes != nil || stage2 || inputAddressBits != nil
     }
 }

@@ -50,6 +50,16 @@ extension ARM64Port {
         }
         var half = implied.half ?? .low
         if let h = t.half ?? image.noteValue("half").flatMap(AddressHalf.init(rawValue:)) { half = h }
+        if t.user {
+            // A process's user half: TTBR0_EL1 of EL1&0, whose root only the user can name.
+            guard t.half != .high, t.regime == nil || regime == .el1 || regime == .el2VHE else {
+                throw .contradiction("--user is the EL1&0 low half (TTBR0); it does not combine with --ttbr1 or --regime \(t.regime ?? "")")
+            }
+            guard let r = root, !r.source.description.contains("conventional") else {
+                throw .missingFact("--user needs a process's page-table root: pass --root PA (its TTBR0_EL1 without the ASID)")
+            }
+            half = .low
+        }
         if half == .high && !regime.hasTwoRanges {
             throw .contradiction("--ttbr1: \(regime.displayName) has one VA range, translated by TTBR0_\(regime == .el3 ? "EL3" : "EL2") from 0 (use --regime el2-vhe for EL2 with VHE)")
         }
@@ -62,6 +72,8 @@ extension ARM64Port {
             pageSize = Fact(v, .imageNote("page_size"))
         } else if let tcr {
             pageSize = Fact(tcr.pageSize, tcr.source)
+        } else if let v = image.vmcoreinfo?.pageSize {
+            pageSize = Fact(v, .vmcoreinfo("PAGESIZE"))
         } else {
             pageSize = Fact(4096, .defaultValue("4K granule; pass --page-size 16K or 64K for another"))
         }
@@ -75,6 +87,8 @@ extension ARM64Port {
             vaBits = Fact(v, .imageNote("va_bits"))
         } else if let tcr {
             vaBits = Fact(tcr.vaBits, tcr.source)
+        } else if let v = image.vmcoreinfo?.number("VA_BITS").flatMap({ Int(exactly: $0) }), (25...48).contains(v) {
+            vaBits = Fact(v, .vmcoreinfo("NUMBER(VA_BITS): Linux's TTBR0 half is as wide as TTBR1's"))
         } else {
             throw .missingFact("arm64 \(regime.displayName) VA size unknown: pass --va-bits N (64 - T\(half == .low ? 0 : 1)SZ) or --levels N")
         }
