@@ -100,6 +100,17 @@ private func generic(_ platform: Platform, _ memory: any PhysicalMemory, json: B
         }
     }
 
+    @Test func vaBaseOfALinuxTopTableIsRefusedNotIgnored() throws {
+        var o = Options()
+        o.rootLevel = "pgd"
+        o.vaBase = 0xffff_0000_0000_0000                      // aligned to the pgd's span: once ignored
+        #expect(throws: ImageError.contradiction("--va-base 0xffff000000000000 does not fit the top-level table, which maps the whole address space from 0; --va-base applies to a lower --root-level")) {
+            _ = try loadRepo("samples/x86_64-4level/image.ptd", o)
+        }
+        o.vaBase = 0
+        #expect(try loadRepo("samples/x86_64-4level/image.ptd", o).1.rootLevel == 0)
+    }
+
     @Test func badInputIsOneClearError() throws {
         var o = Options()
         o.translation.half = .high

@@ -119,6 +119,9 @@ public enum PlatformResolver {
         if span != 0 && base & (span - 1) != 0 {
             throw .contradiction("--va-base \(hex(base)) is not aligned to the \(name) table's span \(hex(span))")
         }
+        if li == 0, p.half == nil, let v = o.vaBase, v != 0 {
+            throw .contradiction("--va-base \(hex(v)) does not fit the top-level table, which maps the whole address space from 0; --va-base applies to a lower --root-level")
+        }
         if let half = p.half, let v = o.vaBase {
             let last = span == 0 ? UInt64.max : base &+ (span - 1)
             if li == 0 ? v != half.first : base < half.first.rawValue || last > half.last.rawValue {
