@@ -448,6 +448,144 @@ else
     skip "--root-symbol with --root-level pud walks the object's table" "no cc targeting x86_64"
 fi
 
+# --- firmware, EL2 and EL3 tables (arm64): halves, regimes, MAIR, generic format ---------
+
+FW=samples/firmware/ttbr0-el1.elf
+FW2=samples/firmware/el2.elf
+run "$FW"
+first=$(head -n 1 "$TMP/out")
+[ "$rc" -eq 0 ] && [ "$first" = "0x0000000000000000-0x0000000040000000 0x0000000000000000         1G L1 RW PXN UXN Device-nGnRnE AF" ] &&
+    grep -qx '0x0000000040006000-0x0000000040007000 0x0000000040006000         4K L3 RW X UXN Normal-WB ISH AF' "$TMP/out" &&
+    ! grep -q -- '---\[' "$TMP/out"
+check "a TTBR0 firmware ELF prints its low-half identity map in the generic format" $? "exit $rc" "first: $first"
+
+run --format generic --ttbr0 --va-base 0 "$FW"
+[ "$rc" -eq 0 ] && [ "$(grep -c '^0x' "$TMP/out")" -eq 7 ]
+check "--ttbr0 --va-base 0 is honoured" $? "exit $rc"
+expect_error "--va-base outside the TTBR0 half" "$FW" --va-base 0xffffff8000000000 "$FW"
+expect_error "--ttbr1 at EL2 (one VA range)" "$FW2" --ttbr1 "$FW2"
+expect_error "--regime of no regime" "$FW" --regime el4 "$FW"
+expect_error "--mair with a reserved encoding" "$FW" --mair 0x0e "$FW"
+expect_error "--format kernel on firmware tables" "$FW" --format kernel "$FW"
+expect_error "a root outside every loaded segment" "$FW" --root 0x80000000 --ttbr0 "$FW"
+
+run --mair 0x44ff0408 "$FW"
+[ "$rc" -eq 0 ] && head -n 1 "$TMP/out" | grep -q ' Device-nGRE AF$'
+check "--mair names AttrIndx by the value given" $? "exit $rc"
+
+run --check-wx "$FW"
+last=$(tail -n 1 "$TMP/out")
+[ "$rc" -eq 1 ] && [ "$last" = "arm64 EL1&0: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx finds the firmware's one W+X page" $? "exit $rc (want 1)" "last: $last"
+
+run --check-wx "$FW2"
+[ "$rc" -eq 1 ] && grep -q '0x40006000-0x40007000 (1 pages)' "$TMP/out" && grep -q 'FAILED, 1 W+X page(s)' "$TMP/out"
+check "--check-wx at EL2: bit 53 is not execute-never" $? "exit $rc (want 1)" "$(tail -n 1 "$TMP/out")"
+
+run --check-wx --range 0x40000000-0x40005fff "$FW2"
+[ "$rc" -eq 0 ] && grep -q 'passed, no W+X pages found' "$TMP/out"
+check "--check-wx --range without the W+X page passes" $? "exit $rc (want 0)"
+
+run --format json "$FW"
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/out")" -eq 8 ] && grep -q '"level":"L3","attributes":\["RW","X","UXN","Normal-WB","ISH","AF"\]' "$TMP/out" &&
+    tail -n 1 "$TMP/out" | grep -q '^{"summary":{"arch":"arm64","translation":"arm64 EL1&0 stage 1'
+check "--format json on firmware carries the generic fields" $? "exit $rc"
+
+run --save "$TMP/fw.ptd" "$FW"
+run "$TMP/fw.ptd"
+"$PTDUMP" "$FW" >"$TMP/fw.txt" 2>/dev/null
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$TMP/fw.txt"
+check "--save keeps the regime: the compact image prints the same" $? "exit $rc"
+
+run --format generic "${ARM64_SAMPLES[0]}/image.ptd"
+[ "$rc" -eq 0 ] && grep -q ' Normal-WB ISH AF' "$TMP/out" && ! grep -q -- '---\[' "$TMP/out"
+check "--format generic prints a Linux dump with Linux's MAIR" $? "exit $rc"
+
+FS2=samples/firmware/stage2.elf
+head -c 8192 /dev/zero >"$TMP/empty-raw"
+run "$FS2"
+[ "$rc" -eq 0 ] && [ "$(head -n 1 "$TMP/out")" = "---[ Guest IPA ]---" ] &&
+    grep -qx '0x0000008000000000-0x0000008040000000           1G 1   R W PXNUXN AF BLK' "$TMP/out" &&
+    [ "$(tail -n 1 "$TMP/out")" = "0x0000008080000000-0x0000010000000000         510G 1" ]
+check "--stage2 prints KVM's layout through two concatenated L1 tables" $? "exit $rc" "$(head -n 3 "$TMP/out")"
+
+run --check-wx "$FS2"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "arm64 stage 2: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx on stage 2 finds the guest's W+X page" $? "exit $rc (want 1)"
+
+run --stage2 --ipa-bits 40 --format generic "$FS2"
+[ "$rc" -eq 0 ] && grep -qx '0x0000000040004000-0x0000000040005000 0x0000000880004000         4K 3 RW X Normal-WB ISH AF' "$TMP/out"
+check "--stage2 --ipa-bits --format generic names output addresses and MemAttr" $? "exit $rc"
+expect_error "--stage2 with --regime" "$FS2" --stage2 --regime el2 "$FS2"
+expect_error "--stage2 with a misaligned root" "$FS2" --stage2 --root 0x40007000 "$FS2"
+expect_error "a raw --stage2 dump without --ipa-bits" "$TMP/empty-raw" --arch arm64 --stage2 --root 0 "$TMP/empty-raw"
+
+FEPT=samples/firmware/ept.elf
+run "$FEPT"
+[ "$rc" -eq 0 ] && grep -qx '0x0000000000012000-0x0000000000013000 0x0000000100012000         4K PT RWX WB A D' "$TMP/out" &&
+    grep -qx '0x00000000c0000000-0x0000000100000000 0x0000000fc0000000         1G PDPT RW- UC IPAT' "$TMP/out"
+check "an EPT image built by gcc prints types, permissions and host addresses" $? "exit $rc"
+
+run --check-wx "$FEPT"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "x86 EPT: Checked W+X mappings: FAILED, 2 W+X page(s) found" ]
+check "--check-wx on EPT counts supervisor and user execute" $? "exit $rc (want 1)"
+expect_error "--levels 3 for EPT" "$FEPT" --stage2 --levels 3 "$FEPT"
+expect_error "--regime on an x86_64 image" "$FEPT" --regime el2 "$FEPT"
+
+if have python3; then
+    # A 4-level EPT with one PT entry of the reserved memory type 7: reported, exit 2.
+    python3 - "$TMP/ept-bad.bin" <<'PY'
+import struct, sys
+t = bytearray(4 * 4096)
+base = 0x100000
+struct.pack_into("<Q", t, 0, base + 0x1000 + 7)            # PML4[0] -> PDPT
+struct.pack_into("<Q", t, 0x1000, base + 0x2000 + 7)       # PDPT[0] -> PD
+struct.pack_into("<Q", t, 0x2000, base + 0x3000 + 7)       # PD[0] -> PT
+struct.pack_into("<Q", t, 0x3000 + 8, 0x201000 | 3 | 7 << 3)   # PT[1]: RW, type 7
+open(sys.argv[1], "wb").write(t)
+PY
+    run --arch x86_64 --stage2 --levels 4 --root 0x100000 --base 0x100000 "$TMP/ept-bad.bin"
+    [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+        grep -qx "ptdump: $TMP/ept-bad.bin: 0x0000000000001000-0x0000000000002000: EPT PT entry has the reserved memory type 7 in bits 5:3" "$TMP/err" &&
+        grep -q 'MISCONFIGURED$' "$TMP/out"
+    check "an EPT entry with reserved bits is a problem on its range, exit 2" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+else
+    skip "an EPT entry with reserved bits is a problem on its range, exit 2" "no python3"
+fi
+
+FPAE=samples/firmware/pae.elf
+run "$FPAE"
+[ "$rc" -eq 0 ] && grep -qx '0x0000000000600000-0x0000000000800000 0x0000000000600000         2M PD RW NX USER WT A D' "$TMP/out"
+check "a 32-bit PAE boot loader (i386 ELF) prints inherited permissions and PAT types" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+run --pat 0x0007010600070106 "$FPAE"
+[ "$rc" -eq 0 ] && grep -q '2M PD RW NX USER WC A D$' "$TMP/out"
+check "--pat names the PAT indices" $? "exit $rc"
+run --check-wx "$FPAE"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "x86 PAE: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx on PAE tables" $? "exit $rc (want 1)"
+expect_error "--pat with a reserved type" "$FPAE" --pat 0x3 "$FPAE"
+expect_error "--pat on a Linux dump" "$S4/image.ptd" --pat 0x0007040600070406 "$S4/image.ptd"
+
+run --check-wx --allow-wx trampoline "$FW"
+[ "$rc" -eq 0 ] && grep -q '^arm64 EL1&0: Allowed W+X mapping at address 0x40006000-0x40007000 (1 pages) (--allow-wx trampoline)$' "$TMP/out"
+check "--allow-wx SYMBOL allows the firmware's W+X page: exit 0" $? "exit $rc (want 0)" "$(head -n 1 "$TMP/out")"
+run --check-wx --allow-wx 0x12000-0x12fff "$FEPT"
+[ "$rc" -eq 1 ] && grep -q 'Allowed W+X mapping at address 0x12000-0x13000' "$TMP/out" && grep -q 'FAILED, 1 W+X page(s) found' "$TMP/out"
+check "--allow-wx RANGE allows one finding, the other still fails" $? "exit $rc (want 1)"
+run --check-wx --format json --allow-wx 0x12000-0x13fff "$FEPT"
+[ "$rc" -eq 0 ] && tail -n 1 "$TMP/out" | grep -q '^{"verdict":{"passed":true,"wx_pages":0,"allowed_pages":2,'
+check "--check-wx --format json --allow-wx: the verdict object" $? "exit $rc (want 0)" "$(tail -n 1 "$TMP/out")"
+expect_error "--allow-wx of an unknown symbol" "$FEPT" --check-wx --allow-wx nosuch "$FEPT"
+
+run samples/x86_64-4level-user/image.ptd
+[ "$rc" -eq 0 ] && [ "$(head -n 1 "$TMP/out")" = "---[ User Space ]---" ] && grep -q ' USR ro .* x  pte$' "$TMP/out" &&
+    ! grep -q 'Kernel' "$TMP/out"
+check "a --user image prints a process's user half in the kernel text" $? "exit $rc"
+run --check-wx samples/x86_64-4level-user/image.ptd
+[ "$rc" -eq 0 ] && [ "$(tail -n 1 "$TMP/out")" = "x86/mm: Checked W+X mappings: passed, no W+X pages found." ]
+check "--check-wx of a process's user half" $? "exit $rc"
+expect_error "--user on arm64 without --root" "${ARM64_SAMPLES[0]}/image.ptd" --user "${ARM64_SAMPLES[0]}/image.ptd"
+
 # --- unusable input: exit 2, one line "ptdump: FILE: ..." ---------------------------
 
 expect_error "missing file" "$TMP/no-such-file" "$TMP/no-such-file"

@@ -26,27 +26,33 @@ struct Actions {
 
     func print(_ dump: DumpOptions) throws {
         let out = TextOutput(fd: 1)
-        let report = PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: out)
+        let report = dump.generic ? GenericDump.print(platform: platform, memory: image.memory, options: dump, out: out)
+                                  : PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: out)
         try done(out)
         try finish(report)
     }
 
-    func checkWX(json: Bool, window: WalkRange?, limits: DumpOptions) throws {
+    func checkWX(json: Bool, window: WalkRange?, limits: DumpOptions, allowance: WXAllowance = WXAllowance()) throws {
         let (results, report) = PageTableDump.checkWX(platform: platform, memory: image.memory, window: window,
                                                       maxRanges: limits.maxRanges, maxTableReferences: limits.maxTableReferences)
         let out = TextOutput(fd: 1)
         let symbols = Symbolizer(map: options.systemMap, kernelOffset: image.vmcoreinfo?.kernelOffset ?? 0)
         var failed = false
+        let allowing = !allowance.rules.isEmpty
         for r in results {
             if json {
-                for line in r.checker.jsonLines(symbolize: symbols.describe) { out.write(line + "\n") }
+                let lines = allowing ? r.checker.jsonLines(allowing: allowance, symbolize: symbols.describe)
+                                     : r.checker.jsonLines(symbolize: symbols.describe)
+                for line in lines { out.write(line + "\n") }
             } else {
                 if let header = r.header { out.write(header + "\n") }
-                for line in r.checker.findingLines(symbolize: symbols.describe) { out.write(line + "\n") }
+                let lines = allowing ? r.checker.findingLines(allowing: allowance, symbolize: symbols.describe)
+                                     : r.checker.findingLines(symbolize: symbols.describe)
+                for line in lines { out.write(line + "\n") }
                 // A walk cut short has no verdict: finish says why and exits 2.
-                if !report.stoppedEarly { out.write(r.checker.verdict + "\n") }
+                if !report.stoppedEarly { out.write((allowing ? r.checker.verdict(allowing: allowance) : r.checker.verdict) + "\n") }
             }
-            failed = failed || !r.checker.passed
+            failed = failed || !(allowing ? r.checker.passed(allowing: allowance) : r.checker.passed)
         }
         try done(out)
         if !report.problems.isEmpty {
@@ -75,6 +81,7 @@ struct Actions {
             printError("ptdump: \(file): stopped: \(o.references) entries point at the page table at \(hex(o.table)), more than the \(o.limit) --max-table-refs allows (tables shared in a pattern no kernel builds?); pass --max-table-refs N to allow more")
         }
         for p in report.problems { printError("ptdump: \(file): \(p)") }
-        if report.stoppedEarly || !report.problems.isEmpty { throw ExitCode(2) }
+        for p in report.rangeProblems { printError("ptdump: \(file): \(p)") }
+        if report.stoppedEarly || !report.problems.isEmpty || !report.rangeProblems.isEmpty { throw ExitCode(2) }
     }
 }

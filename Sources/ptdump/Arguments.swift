@@ -17,7 +17,9 @@ struct OutputFormat: ExpressibleByArgument, Equatable {
 
     var isJSON: Bool { name == "json" }
 
-    static var allValueStrings: [String] { ["kernel", "json"] + ArchitectureRegistry.ports.map { $0.textFormatName } }
+    var isGeneric: Bool { name == "generic" }
+
+    static var allValueStrings: [String] { ["kernel", "json", "generic"] + ArchitectureRegistry.ports.map { $0.textFormatName } }
 }
 
 /// `--arch` values: a registered architecture's name or alias.

@@ -49,7 +49,7 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Translate one virtual address level by level.", valueName: "VA"))
     var walk: String?
 
-    @Option(help: ArgumentHelp("Output format: kernel (the image's kernel text, the default), json, or the kernel text named by architecture (x86, arm64), which must be the image's.", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("Output format: kernel (the image's kernel text, the default for Linux), generic (one line per mapped range with its physical address, size, level and attributes by name; the default for firmware, hypervisor and stage-2 tables), json, or the kernel text named by architecture (x86, arm64), which must be the image's.", valueName: "FORMAT"))
     var format: OutputFormat?
 
     @Flag(help: "Append each range's physical start address; ranges also break where physical contiguity breaks.")
@@ -94,6 +94,33 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("arm64 VA_BITS (4K: 39, 48; 16K: 36, 47, 48; 64K: 42, 48, 52); overrides VMCOREINFO.", valueName: "N"))
     var vaBits: Int?
 
+    @Flag(help: "arm64: the root is a TTBR0 table (the low half, VAs from 0): firmware, boot loaders, EL2/EL3 code, user space.")
+    var ttbr0 = false
+
+    @Flag(help: "arm64: the root is a TTBR1 table (the high half, VAs up to 2^64), as a Linux kernel's is.")
+    var ttbr1 = false
+
+    @Option(help: ArgumentHelp("arm64 translation regime: el1 (EL1&0, the default), el2 (without VHE: one VA range, XN only), el2-vhe (EL2&0, like EL1&0) or el3 (one VA range, XN only).", valueName: "REGIME"))
+    var regime: String?
+
+    @Option(help: ArgumentHelp("arm64 MAIR_ELx value naming the memory type of each AttrIndx (Device-nGnRnE … Normal-WB); default: a mair_elN symbol of the image, Linux's MAIR_EL1 for a Linux dump, else AttrIndx=N is shown.", valueName: "VALUE"))
+    var mair: String?
+
+    @Flag(help: "The root is a second-stage table: arm64 VTTBR_EL2 (guest IPA to host PA, printed as KVM's stage-2 ptdump does; --ipa-bits), or x86_64 EPT (--levels 4|5, the generic format).")
+    var stage2 = false
+
+    @Option(help: ArgumentHelp("Bits of guest-physical address a --stage2 table translates (64 - VTCR_EL2.T0SZ).", valueName: "N"))
+    var ipaBits: Int?
+
+    @Option(help: ArgumentHelp("x86 IA32_PAT value naming the memory type of each PAT index (PAT, PCD, PWT) in --format generic, for --levels 3 (32-bit PAE); default: the power-on value (Linux's for a Linux dump).", valueName: "VALUE"))
+    var pat: String?
+
+    @Flag(help: "Print (or --check-wx) the user half of a process's tables: x86_64 from --root or CR3 in the QEMU CPU note (with PTI, the user PGD at root + 4K), in the kernel text; arm64 from --root (TTBR0_EL1), as --ttbr0.")
+    var user = false
+
+    @Option(help: ArgumentHelp("With --check-wx: a known, accepted W+X exception, START-END (inclusive) or a symbol; findings it covers are reported as allowed and not counted. Repeatable.", valueName: "RANGE|SYMBOL"))
+    var allowWx: [String] = []
+
     @Option(help: ArgumentHelp("Kernel release whose text and layout to reproduce (e.g. 6.1), when the image does not say it (VMCOREINFO OSRELEASE).", valueName: "X.Y"))
     var kernelVersion: String?
 
@@ -110,6 +137,8 @@ struct PTDump: ParsableCommand {
         let modes = [checkWx, info, walk != nil, save != nil, checkTables, stats].filter { $0 }.count
         if modes > 1 { throw ValidationError("--check-wx, --check-tables, --stats, --info, --walk and --save are different modes: pass one") }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
+        if ttbr0 && ttbr1 { throw ValidationError("--ttbr0 and --ttbr1 name different halves: pass one") }
+        if !allowWx.isEmpty && !checkWx { throw ValidationError("--allow-wx applies to --check-wx") }
     }
 
     mutating func run() throws {
@@ -125,15 +154,22 @@ struct PTDump: ParsableCommand {
             if info { return try action.info() }
             if let walk { return try action.walk(try virtual(walk, flag: "--walk")) }
             if let save { return try action.save(to: save) }
-            if let f = format, !f.isJSON, f.name != "kernel", f.name != platform.architecture.textStyle.name {
+            if let f = format, !f.isJSON, !f.isGeneric, f.name != "kernel", f.name != platform.architecture.textStyle.name {
                 throw ImageError.contradiction("--format \(f.name) is another architecture's text; this image is \(platform.arch.value) (use --format kernel or json)")
             }
+            if let f = format, !f.isJSON, !f.isGeneric, !platform.linuxKernel {
+                throw ImageError.contradiction("--format \(f.name): these are not a Linux kernel's tables (\(platform.translationName ?? "")), which the kernel text cannot show; use --format generic or json")
+            }
             var dump = DumpOptions(json: format?.isJSON == true, physical: phys, window: window)
+            dump.generic = format?.isGeneric == true || (format == nil && !platform.linuxKernel) || (format?.isJSON == true && !platform.linuxKernel)
             dump.maxRanges = maxRanges ?? PageTableDump.defaultMaxRanges
             dump.maxTableReferences = maxTableRefs ?? PageTableDump.defaultMaxTableReferences
             if checkTables { return try action.checkTables(json: format?.isJSON == true, window: window, limits: dump) }
             if stats { return try action.stats(json: format?.isJSON == true, window: window) }
-            if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump) }
+            if checkWx {
+                let allowance = try WXAllowance.resolve(allowWx, image: image, systemMap: options.systemMap)
+                return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump, allowance: allowance)
+            }
             try action.print(dump)
         } catch let e as ImageError {
             fail(file, e.description)
@@ -156,6 +192,14 @@ struct PTDump: ParsableCommand {
         o.levels = levels
         o.pageSize = pageSize?.bytes
         o.vaBits = vaBits
+        if ttbr0 { o.translation.half = .low }
+        if ttbr1 { o.translation.half = .high }
+        o.translation.regime = regime
+        o.translation.stage2 = stage2
+        o.translation.user = user
+        if let v = pat { o.translation.pageAttributeTable = try address(v, flag: "--pat") }
+        o.translation.inputAddressBits = ipaBits
+        if let m = mair { o.translation.memoryAttributes = try address(m, flag: "--mair") }
         if let path = kernelConfig { o.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
         if let path = systemMap { o.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }
         return o

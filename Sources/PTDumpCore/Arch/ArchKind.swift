@@ -13,7 +13,8 @@ public struct ArchKind: Hashable, Sendable, CustomStringConvertible {
 
     /// The registered architecture with ELF `e_machine` value `machine`.
     public init?(elfMachine machine: UInt16) {
-        guard let port = ArchitectureRegistry.ports.first(where: { $0.elfMachine == machine }) else { return nil }
+        guard let port = ArchitectureRegistry.ports.first(where: { $0.elfMachine == machine })
+                ?? ArchitectureRegistry.ports.first(where: { $0.otherELFMachines.contains(machine) }) else { return nil }
         self = port.kind
     }
 

@@ -44,6 +44,12 @@ public protocol Architecture: Sendable {
     /// What adding to a last-level entry advances its output address by one page (with
     /// `leafAddressField`): the step a physically contiguous run takes. 0: none known.
     var leafAddressStep: UInt64 { get }
+    /// Words naming a range's permissions and attributes for the generic text
+    /// (`--format generic`); `RangeAttributes.swift` has the default.
+    func rangeAttributes(prot: UInt64, effective: UInt64, level: Int) -> [String]
+    /// Why a leaf with `prot` at kernel level `level` is not a valid entry (reserved bits set),
+    /// or nil; such a range is printed and reported as a problem (default: never).
+    func entryProblem(prot: UInt64, level: Int) -> String?
 }
 
 extension Architecture {

@@ -12,6 +12,9 @@ public protocol ArchitecturePort: Sendable {
     /// VMCOREINFO keys only this architecture's kernel writes (`arch_crash_save_vmcoreinfo`):
     /// they name the architecture of a dump whose header does not (QEMU's kdump files).
     static var vmcoreinfoKeys: [String] { get }
+    /// Other `e_machine` values whose executables hold this architecture's tables (x86's
+    /// 32-bit `EM_386` boot loaders); none by default.
+    static var otherELFMachines: [UInt16] { get }
     /// The `--format` name of its kernel text (`x86`, `arm64`).
     static var textFormatName: String { get }
     /// The kernel profiles known for this architecture, oldest first.
@@ -35,4 +38,8 @@ public protocol ArchitecturePort: Sendable {
 extension ArchitecturePort {
     /// No pointer: the note is searched for in memory instead.
     public static func vmcoreinfoPointer(in memory: any PhysicalMemory) -> (PhysicalAddress, String)? { nil }
+}
+
+extension ArchitecturePort {
+    public static var otherELFMachines: [UInt16] { [] }
 }

@@ -25,7 +25,11 @@ public enum ArchitectureRegistry {
 /// for each architecture.
 public enum Paging: Sendable {
     case x86_64(X86_64)
+    case x86EPT(X86EPT)
+    case x86PAE(X86PAE)
     case arm64(ARM64)
+    case arm64Stage1(ARM64Stage1)
+    case arm64Stage2(ARM64Stage2)
     case riscv64(RISCV64)
     case s390x(S390X)
 
@@ -34,7 +38,11 @@ public enum Paging: Sendable {
     public func accept<V: ArchitectureVisitor>(_ visitor: V) -> V.Result {
         switch self {
         case .x86_64(let a): return visitor.visit(a)
+        case .x86EPT(let a): return visitor.visit(a)
+        case .x86PAE(let a): return visitor.visit(a)
         case .arm64(let a): return visitor.visit(a)
+        case .arm64Stage1(let a): return visitor.visit(a)
+        case .arm64Stage2(let a): return visitor.visit(a)
         case .riscv64(let a): return visitor.visit(a)
         case .s390x(let a): return visitor.visit(a)
         }

@@ -4,6 +4,8 @@ public struct DumpOptions: Sendable {
     public var json = false
     /// Print and break ranges on physical addresses (`--phys`).
     public var physical = false
+    /// The generic text (`--format generic`), or its JSON with `json`.
+    public var generic = false
     /// Walk only this window (`--range`).
     public var window: WalkRange?
     /// Stop after this many ranges (`--max-ranges`).

@@ -26,7 +26,7 @@ public enum ImageSaver {
             }
         }
         try CompactImageWriter.write(path: path, arch: p.arch.value, memory: image.memory,
-                                     pages: units.filter { image.memory.contains($0, length: pageBytes) }.sorted(),
+                                     pages: units.filter { image.memory.contains($0, length: pageBytes) || image.memory.contains($0, length: 8) }.sorted(),
                                      pageBytes: pageBytes, note: note(platform: p).text, vmcoreinfo: image.vmcoreinfo)
         return report
     }
@@ -39,6 +39,7 @@ public enum ImageSaver {
                          kernel: p.profile.value.release,
                          layout: p.layout.facts.map { ($0.key, $0.fact.value) })
         if p.layout.markerSource != nil { note.markers = p.layout.markers }
+        note.translation = p.translationNote
         return note
     }
 }

@@ -17,6 +17,7 @@ public enum InfoReport {
         line("page size", String(p.pageSize.value), p.pageSize.source)
         line("va bits", String(p.vaBits.value), p.vaBits.source)
         line("root", hex(p.root.value), p.root.source)
+        if let t = p.translationName { line("translation", t) }
         line("kernel profile", p.profile.value.name, p.profile.source)
         for r in p.extraCheckRoots { line("check root", hex(r.value), r.source) }
         for (key, fact) in p.layout.facts { line(key.name, hex(fact.value), fact.source) }

@@ -2,6 +2,8 @@
 public struct WalkReport: Sendable {
     /// Tables that could not be read.
     public var problems: [WalkProblem] = []
+    /// Ranges whose entries have reserved bits set, each as `START-END: why`.
+    public var rangeProblems: [String] = []
     /// Physical addresses of every table page read.
     public var tablePages: Set<PhysicalAddress> = []
     /// Distinct table pages read.

@@ -15,12 +15,13 @@ public struct KernelLayout: Sendable {
     public var facts: [(key: LayoutKey, fact: Fact<UInt64>)]
     /// True when the walk notes KASAN's shared early-shadow tables in one step, as the kernel does.
     public var kasanShortcut: Bool
-    /// Where the last range of a whole walk ends (the kernel's final flush address; 0 on most
-    /// architectures).
-    public var finalAddress: UInt64 = 0
     /// Where the markers came from when not from the profile's formulas (the kernel's own
     /// `address_markers[]`, or a compact image that saved them).
     public var markerSource: FactSource?
+    /// Where the last range ends (the final flush's address): 0, the top of the address space,
+    /// unless the walk covers only a half that ends lower (a TTBR0 or stage-2 table) or the
+    /// kernel flushes elsewhere (s390's `max_addr`, from the profile).
+    public var finalAddress: UInt64 = 0
 
     public init(ranges: [WalkRange], markers: [AddressMarker], advance: MarkerAdvance,
                 checkMarkers: [AddressMarker], checkRanges: [WalkRange], facts: [(key: LayoutKey, fact: Fact<UInt64>)],

@@ -24,6 +24,8 @@ public struct Options: Sendable {
     public var rawBase: PhysicalAddress = 0
     /// `--kernel-version X.Y`: the kernel release whose layout to use.
     public var kernelRelease: KernelRelease?
+    /// `--ttbr0`/`--ttbr1`, `--regime`, `--mair`, `--stage2`, `--ipa-bits`.
+    public var translation = TranslationOptions()
 
     public init(root: PhysicalAddress? = nil, levels: Int? = nil, pageSize: Int? = nil, vaBits: Int? = nil,
                 arch: ArchKind? = nil, kernelConfig: KernelConfig? = nil, systemMap: SystemMap? = nil) {

@@ -16,6 +16,18 @@ public struct Platform: Sendable {
     public var rootLevel = 0
     /// Virtual address the root table's first entry maps (with `--root-level`; `--va-base`).
     public var vaBase: VirtualAddress = 0
+    /// False for tables that are not a Linux kernel's (firmware, hypervisor, stage 2): the
+    /// output is then the generic text by default, and the kernel text is refused.
+    public var linuxKernel = true
+    /// The translation walked, in words (`arm64 EL3 stage 1`), for tables that are not a
+    /// Linux kernel's.
+    public var translationName: String?
+    /// The virtual addresses the root table translates (its half), when only part of the
+    /// address space: `--va-base` must fall inside it.
+    public var half: WalkRange?
+    /// What a compact image must record to walk this translation again (`key=value` lines of
+    /// its note), for tables that are not a Linux kernel's.
+    public var translationNote: [(key: String, value: String)] = []
 
     public init(arch: Fact<ArchKind>, paging: Paging, root: Fact<PhysicalAddress>, levels: Fact<Int>, pageSize: Fact<Int>,
                 vaBits: Fact<Int>, layout: KernelLayout, profile: Fact<KernelProfile>,

@@ -17,6 +17,7 @@ public enum PlatformResolver {
         let profile = try selectProfile(port: port, image: image, options: options)
         var options = options
         options.kernelConfig = options.kernelConfig?.aliasing(profile.value.configAliases)
+        if image.noteValue("user") == "1" { options.translation.user = true }
         var platform = try port.resolve(image: image, options: options, profile: profile)
         let saved = try savedMarkers(image)
         if !saved.isEmpty && options.kernelConfig == nil {
@@ -85,6 +86,10 @@ public enum PlatformResolver {
     /// Kernel level numbers by the names `--root-level` takes.
     public static let levelNumbers = ["pgd": 0, "p4d": 1, "pud": 2, "pmd": 3, "pte": 4]
 
+    /// Level numbers by the hardware's names (`L0`…`L3`), which `--root-level` also takes for
+    /// tables that are not a Linux kernel's (reported as numbers 1…4).
+    public static let hardwareLevelNumbers = ["l0": 1, "l1": 2, "l2": 3, "l3": 4]
+
     /// The `--root-level` name of the platform's root table.
     public static func levelName(_ p: Platform) -> String {
         let k = p.architecture.levels[p.rootLevel].kernelLevel
@@ -94,11 +99,16 @@ public enum PlatformResolver {
     /// `--root-level` and `--va-base`: walk from a table below the top, clipped to its span.
     static func applyRootLevel(_ p: inout Platform, options o: Options) throws(ImageError) {
         guard let name = o.rootLevel else {
-            if o.vaBase != nil { throw .contradiction("--va-base needs --root-level") }
+            guard let v = o.vaBase else { return }
+            guard let half = p.half else { throw .contradiction("--va-base needs --root-level") }
+            // The top table of a half maps from the half's start: that is the only base it has.
+            guard v == half.first else {
+                throw .contradiction("--va-base \(hex(v)) does not fit the chosen half: its top-level table maps \(hex16(half.first))-\(hex16(half.last)), from \(hex(half.first)) (pass --root-level for a lower table)")
+            }
             return
         }
-        guard let k = levelNumbers[name.lowercased()] else {
-            throw .contradiction("--root-level \(name): expected pgd, p4d, pud, pmd or pte")
+        guard let k = levelNumbers[name.lowercased()] ?? (p.linuxKernel ? nil : hardwareLevelNumbers[name.lowercased()]) else {
+            throw .contradiction("--root-level \(name): expected pgd, p4d, pud, pmd or pte\(p.linuxKernel ? "" : " (or L0, L1, L2, L3)")")
         }
         let levels = p.architecture.levels
         guard let li = k == 0 ? 0 : levels.firstIndex(where: { $0.kernelLevel == k }) else {
@@ -110,6 +120,15 @@ public enum PlatformResolver {
         if span != 0 && base & (span - 1) != 0 {
             throw .contradiction("--va-base \(hex(base)) is not aligned to the \(name) table's span \(hex(span))")
         }
+        if li == 0, p.half == nil, let v = o.vaBase, v != 0 {
+            throw .contradiction("--va-base \(hex(v)) does not fit the top-level table, which maps the whole address space from 0; --va-base applies to a lower --root-level")
+        }
+        if let half = p.half, let v = o.vaBase {
+            let last = span == 0 ? UInt64.max : base &+ (span - 1)
+            if li == 0 ? v != half.first : base < half.first.rawValue || last > half.last.rawValue {
+                throw .contradiction("--va-base \(hex(base)) does not fit the chosen half \(hex16(half.first))-\(hex16(half.last))")
+            }
+        }
         p.rootLevel = li
         guard li > 0 else { return }
         p.vaBase = VirtualAddress(base)
@@ -118,5 +137,6 @@ public enum PlatformResolver {
         // A table that is not the top walks its whole span, canonical or not in the kernel's ranges.
         p.layout.ranges = [window]
         p.layout.checkRanges = [window]
+        if !p.linuxKernel { p.layout.finalAddress = window.last.rawValue &+ 1 }
     }
 }

@@ -5,6 +5,8 @@ import CLibElf
 public enum ElfCoreLoader {
     /// Loads `elf`, whose bytes `file` holds.
     public static func load(elf: ElfFile, file: MappedFile) throws(ImageError) -> Image {
+        // Executables may be 32-bit (a boot loader's PAE tables); memory dumps are 64-bit.
+        if elf.type != 4 && elf.elfClass == Int32(ELFCLASS32) { return try ElfExecutableLoader.load(elf: elf, file: file) }
         guard elf.elfClass == Int32(ELFCLASS64) else { throw .unknownFormat("32-bit ELF is not supported") }
         if elf.type != 4 { return try ElfExecutableLoader.load(elf: elf, file: file) }
         let phdrs = try elf.programHeaders()

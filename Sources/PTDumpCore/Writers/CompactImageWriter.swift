@@ -15,12 +15,22 @@ public enum CompactImageWriter {
         var notes = CompactImage.noteBytes(name: CompactImage.noteName, type: CompactImage.noteType, desc: Array(note.utf8))
         if let vi = vmcoreinfo { notes += CompactImage.noteBytes(name: "VMCOREINFO", type: 0, desc: Array(vi.text.utf8)) }
         var blobs: [[UInt8]] = [notes]
-        for s in segs { blobs.append(try memory.read(s.pa, length: s.count * pageBytes)) }
+        for s in segs { blobs.append(try readPadded(memory, s.pa, length: s.count * pageBytes)) }
         var specs = [ElfSegment(type: UInt32(PT_NOTE), data: blobs[0])]
         for (i, s) in segs.enumerated() {
             specs.append(ElfSegment(type: UInt32(PT_LOAD), vaddr: s.pa.rawValue, paddr: s.pa.rawValue, data: blobs[i + 1], align: 4096))
         }
         try ElfWriter.write(path: path, machine: arch.elfMachine, type: 4, segments: specs)
+    }
+
+    /// `length` bytes at `pa`; a table smaller than a page at the end of the memory (a 32-byte
+    /// PAE PDPT at the end of a segment) is saved with the rest of its page as zeros.
+    static func readPadded(_ memory: any PhysicalMemory, _ pa: PhysicalAddress, length: Int) throws(ImageError) -> [UInt8] {
+        if memory.contains(pa, length: length) { return try memory.read(pa, length: length) }
+        var n = 0
+        while n + 8 <= length && memory.contains(pa + UInt64(n), length: 8) { n += 8 }
+        guard n > 0 else { return try memory.read(pa, length: length) }
+        return try memory.read(pa, length: n) + [UInt8](repeating: 0, count: length - n)
     }
 
 }
@@ -41,6 +51,8 @@ public struct CompactImageNote: Sendable {
     public var layout: [(key: LayoutKey, value: UInt64)]
     /// Markers to print exactly (when they came from the kernel's own table), in order.
     public var markers: [AddressMarker] = []
+    /// What walks a translation that is not a Linux kernel's (`translation`, `regime`, …).
+    public var translation: [(key: String, value: String)] = []
 
     public init(arch: ArchKind, levels: Int, pageSize: Int, vaBits: Int, root: PhysicalAddress,
                 rootLevel: (name: String, vaBase: VirtualAddress)? = nil, kernel: KernelRelease? = nil,
@@ -63,6 +75,7 @@ public struct CompactImageNote: Sendable {
         if let k = kernel { s += "kernel=\(k)\n" }
         for (key, value) in layout { s += "layout.\(key.name)=\(hex(value))\n" }
         for m in markers { s += "marker=\(hex(m.start)),\(m.maxLines),\(m.name)\n" }
+        for (key, value) in translation { s += "\(key)=\(value)\n" }
         return s
     }
 }

@@ -10,6 +10,7 @@ public enum ARM64Port: ArchitecturePort {
     public static let profiles = [linux6_1, linux6_12]
 
     public static func missingRawFlags(_ o: Options) -> [String] {
+        if o.translation.stage2 { return o.translation.inputAddressBits == nil ? ["--ipa-bits N"] : [] }
         var missing: [String] = []
         if o.pageSize == nil { missing.append("--page-size 4K|16K|64K") }
         if o.vaBits == nil && o.levels == nil { missing.append("--va-bits N (or --levels N)") }
@@ -17,6 +18,7 @@ public enum ARM64Port: ArchitecturePort {
     }
 
     public static func resolve(image: Image, options o: Options, profile chosen: Fact<KernelProfile>) throws(ImageError) -> Platform {
+        if let hardware = try resolveHardware(image: image, options: o, profile: chosen) { return hardware }
         let vi = image.vmcoreinfo
         let pageSize = try resolvePageSize(image: image, options: o)
         let vaBits = try resolveVABits(image: image, options: o)

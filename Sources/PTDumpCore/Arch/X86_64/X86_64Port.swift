@@ -6,7 +6,9 @@ public enum X86_64Port: ArchitecturePort {
     public static let vmcoreinfoKeys = ["SYMBOL(init_top_pgt)", "NUMBER(pgtable_l5_enabled)"]
     public static var textFormatName: String { X86_64.text.name }
     public static let elfMachine: UInt16 = 62
-    public static let levelsHelp = "4 or 5"
+    /// `EM_386`: 32-bit boot loaders and firmware whose tables are PAE (`--levels 3`).
+    public static let otherELFMachines: [UInt16] = [3]
+    public static let levelsHelp = "4 or 5; 3 for 32-bit PAE"
     public static let profiles = [linux6_1, linux6_12]
 
     /// `__START_KERNEL_map`.
@@ -32,6 +34,8 @@ public enum X86_64Port: ArchitecturePort {
     }
 
     public static func resolve(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform {
+        if let ept = try resolveEPT(image: image, options: o, profile: profile) { return ept }
+        if let pae = try resolvePAE(image: image, options: o, profile: profile) { return pae }
         let vi = image.vmcoreinfo
         let sme = UInt64(bitPattern: vi?.number("sme_mask") ?? 0)
         guard sme & 0x000f_ffff_ffff_f000 == 0 || sme.nonzeroBitCount == 1 else {
@@ -60,6 +64,11 @@ public enum X86_64Port: ArchitecturePort {
             root = r
         } else if let v = try image.noteAddress("root") {
             root = Fact(v, .imageNote("root"))
+        } else if o.translation.user, let cpu = image.x86CPUStates.first {
+            // A process's tables: the CR3 the CPU ran with, not the kernel's init_top_pgt.
+            root = Fact(PhysicalAddress(cpu.cr3 & 0x000f_ffff_ffff_e000 & ~sme), .cpuNote("CR3 (--user), without the PTI user bit"))
+        } else if o.translation.user {
+            throw .missingFact("--user needs a process's page-table root: the image has no QEMU CPU note with CR3; pass --root PA")
         } else if let vi, let sym = vi.symbol("init_top_pgt") ?? vi.symbol("swapper_pg_dir") {
             let physBase = UInt64(bitPattern: vi.number("phys_base") ?? 0)
             let key = vi.symbol("init_top_pgt") != nil ? "SYMBOL(init_top_pgt)" : "SYMBOL(swapper_pg_dir)"
@@ -104,6 +113,19 @@ public enum X86_64Port: ArchitecturePort {
                                 pageSize: Fact(4096, .defaultValue("x86_64")),
                                 vaBits: Fact(fiveLevel ? 57 : 48, .defaultValue("from the level count")),
                                 layout: layout, profile: profile)
+        if o.translation.user {
+            // The kernel's current_user file: the process's user PGD (the PTI copy at +4K when
+            // there is one), here over the user half only.
+            if let copy = ptiUserRoot(tables: tables, root: root.value) {
+                platform.root = Fact(copy, .inferred("PTI user PGD at \(hex(root.value)) + 4K (\(root.source))"))
+            }
+            let top: UInt64 = fiveLevel ? 0x00ff_ffff_ffff_ffff : 0x0000_7fff_ffff_ffff
+            platform.layout = platform.layout.restricted(to: WalkRange(first: 0, last: VirtualAddress(top)))
+            platform.layout.finalAddress = top + 1
+            platform.half = WalkRange(first: 0, last: VirtualAddress(top))
+            platform.translationNote = [("user", "1")]
+            return platform
+        }
         if t.flag(.ptiConfigured), let user = ptiUserRoot(tables: tables, root: root.value) {
             platform.extraCheckRoots.append(Fact(user, .inferred("PTI user PGD at root + 4K")))
         }
