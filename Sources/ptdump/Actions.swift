@@ -11,13 +11,46 @@ struct Actions {
     func info() throws {
         let out = TextOutput(fd: 1)
         InfoReport.write(image: image, platform: platform, out: out)
+        InfoReport.writeSymbols(loadSymbols(), out: out)
         try done(out)
     }
 
     func walk(_ va: VirtualAddress) throws {
         let out = TextOutput(fd: 1)
         for line in try AddressWalk.explain(va, platform: platform, memory: image.memory) { out.write(line + "\n") }
+        for line in AddressWalk.naming(va, platform: platform, symbols: loadSymbols().symbols) { out.write(line + "\n") }
         try done(out)
+    }
+
+    /// The kernel's symbols, from the first source that works (decoded only when asked).
+    func loadSymbols() -> KernelSymbolSource.Outcome {
+        KernelSymbolSource.load(image: image, platform: platform, options: options)
+    }
+
+    /// The symbols, or exit 2 saying which flag would help.
+    func requireSymbols() throws -> KernelSymbols {
+        let outcome = loadSymbols()
+        guard let s = outcome.symbols else { fail(file, outcome.hint) }
+        return s
+    }
+
+    func listSymbols() throws {
+        let symbols = try requireSymbols()
+        let out = TextOutput(fd: 1)
+        for s in symbols.symbols { out.write("\(hex16(s.address).dropFirst(2)) \(s.type) \(s.name)\n") }
+        try done(out)
+    }
+
+    func printWithSymbols(_ dump: DumpOptions) throws {
+        let symbols = try requireSymbols()
+        let buffer = TextOutput()
+        let report = PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: buffer)
+        let memory = TranslatedKernelMemory(platform: platform, memory: image.memory)
+        let annotator = SymbolAnnotator(symbols: symbols, isMapped: { memory.isMapped($0) })
+        let out = TextOutput(fd: 1)
+        out.write(annotator.annotate(buffer.text, json: dump.json))
+        try done(out)
+        try finish(report)
     }
 
     func save(to path: String) throws {
@@ -35,7 +68,9 @@ struct Actions {
         let (results, report) = PageTableDump.checkWX(platform: platform, memory: image.memory, window: window,
                                                       maxRanges: limits.maxRanges, maxTableReferences: limits.maxTableReferences)
         let out = TextOutput(fd: 1)
-        let symbols = Symbolizer(map: options.systemMap, kernelOffset: image.vmcoreinfo?.kernelOffset ?? 0)
+        // Symbols are decoded only when there is a finding to name.
+        let anyFinding = results.contains { !$0.checker.findings.isEmpty }
+        let symbols = Symbolizer(symbols: anyFinding ? loadSymbols().symbols : nil)
         var failed = false
         for r in results {
             if json {

@@ -50,6 +50,15 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("System.map of the dumped kernel: KASLR bases are read through it; W+X findings get symbols.", valueName: "FILE"))
     var systemMap: String?
 
+    @Option(help: ArgumentHelp("vmlinux of the dumped kernel: its ELF symbol table names addresses (instead of the dump's own kallsyms).", valueName: "FILE"))
+    var vmlinux: String?
+
+    @Flag(help: "Add the kernel symbol at each mapped range's start: a trailing column in the text, a \"symbol\" key in JSON.")
+    var symbols = false
+
+    @Flag(help: "Print the kernel's symbol table (address, type, name), decoded from the dump's kallsyms (or --system-map, --vmlinux).")
+    var listSymbols = false
+
     @Option(help: ArgumentHelp("Architecture, for inputs that do not say it (raw dumps): \(spokenList(ArchitectureRegistry.names, "or")).", valueName: "ARCH"))
     var arch: ArchArgument?
 
@@ -90,8 +99,11 @@ struct PTDump: ParsableCommand {
         if files.isEmpty { throw ValidationError("no image given") }
         if let m = maxRanges, m < 1 { throw ValidationError("--max-ranges must be at least 1") }
         if let m = maxTableRefs, m < 1 { throw ValidationError("--max-table-refs must be at least 1") }
-        let modes = [checkWx, info, walk != nil, save != nil].filter { $0 }.count
-        if modes > 1 { throw ValidationError("--check-wx, --info, --walk and --save are different modes: pass one") }
+        let modes = [checkWx, info, walk != nil, save != nil, listSymbols].filter { $0 }.count
+        if modes > 1 { throw ValidationError("--check-wx, --info, --walk, --save and --list-symbols are different modes: pass one") }
+        if symbols && (info || walk != nil || save != nil || listSymbols) {
+            throw ValidationError("--symbols applies to the printed tables and --check-wx")
+        }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
     }
 
@@ -108,6 +120,7 @@ struct PTDump: ParsableCommand {
             if info { return try action.info() }
             if let walk { return try action.walk(try virtual(walk, flag: "--walk")) }
             if let save { return try action.save(to: save) }
+            if listSymbols { return try action.listSymbols() }
             if let f = format, !f.isJSON, f.name != "kernel", f.name != platform.architecture.textStyle.name {
                 throw ImageError.contradiction("--format \(f.name) is another architecture's text; this image is \(platform.arch.value) (use --format kernel or json)")
             }
@@ -115,6 +128,7 @@ struct PTDump: ParsableCommand {
             dump.maxRanges = maxRanges ?? PageTableDump.defaultMaxRanges
             dump.maxTableReferences = maxTableRefs ?? PageTableDump.defaultMaxTableReferences
             if checkWx { return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump) }
+            if symbols { return try action.printWithSymbols(dump) }
             try action.print(dump)
         } catch let e as ImageError {
             fail(file, e.description)
@@ -139,6 +153,7 @@ struct PTDump: ParsableCommand {
         o.vaBits = vaBits
         if let path = kernelConfig { o.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
         if let path = systemMap { o.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }
+        if let path = vmlinux { o.vmlinuxSymbols = try readSymbols(path) }
         return o
     }
 

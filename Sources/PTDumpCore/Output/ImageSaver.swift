@@ -7,6 +7,8 @@ public enum ImageSaver {
         var pages = report.tablePages
         pages.insert(p.root.value)
         for r in p.extraCheckRoots { pages.insert(r.value) }
+        // The kallsyms tables, so the saved image can still name symbols.
+        pages.formUnion(KernelSymbolSource.kallsymsPages(image: image, platform: p))
         let pageBytes = report.tableBytes
         try CompactImageWriter.write(path: path, arch: p.arch.value, memory: image.memory,
                                      pages: pages.filter { image.memory.contains($0, length: pageBytes) }.sorted(),

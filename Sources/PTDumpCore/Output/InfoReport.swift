@@ -30,3 +30,19 @@ public enum InfoReport {
 extension String {
     func padding(to n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
 }
+
+extension InfoReport {
+    /// The kernel symbols' line: how many and where from, or the notes of every source that
+    /// failed and the flag that would help.
+    public static func writeSymbols(_ outcome: KernelSymbolSource.Outcome, out: TextOutput) {
+        func line(_ k: String, _ v: String, _ s: FactSource? = nil) {
+            out.write(k.padding(to: 20) + v + (s.map { "  [\($0)]" } ?? "") + "\n")
+        }
+        for n in outcome.notes { line("symbols note", n) }
+        if let s = outcome.symbols {
+            line("kernel symbols", "\(s.count)", s.source)
+        } else {
+            line("kernel symbols", "none", FactSource(outcome.hint))
+        }
+    }
+}
