@@ -17,8 +17,10 @@ struct Actions {
 
     func walk(_ va: VirtualAddress) throws {
         let out = TextOutput(fd: 1)
-        for line in try AddressWalk.explain(va, platform: platform, memory: image.memory) { out.write(line + "\n") }
-        for line in AddressWalk.naming(va, platform: platform, symbols: loadSymbols().symbols) { out.write(line + "\n") }
+        var lines = try AddressWalk.explain(va, platform: platform, memory: image.memory)
+        // Under the heading line, so the translation's verdict stays the last line.
+        lines.insert(contentsOf: AddressWalk.naming(va, platform: platform, symbols: loadSymbols().symbols), at: min(1, lines.count))
+        for line in lines { out.write(line + "\n") }
         try done(out)
     }
 

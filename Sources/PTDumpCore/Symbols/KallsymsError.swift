@@ -16,7 +16,7 @@ public enum KallsymsError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case let .unreadable(what, va): return "\(what) at \(hex(va)) is not mapped in the dump"
+        case let .unreadable(what, va): return "\(what) at \(hex(va)) cannot be read (unmapped, or a page the dump left out)"
         case .badCount(let n): return "kallsyms_num_syms is \(n), not a symbol count"
         case .badTokens(let why): return "bad token table: \(why)"
         case let .namesPastEnd(i, off): return "kallsyms_names ends inside symbol \(i) (offset \(off))"

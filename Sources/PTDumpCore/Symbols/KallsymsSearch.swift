@@ -83,14 +83,23 @@ public enum KallsymsSearch {
         for pad in stride(from: UInt64((last + 2 + 7) & ~7), through: UInt64((last + 65 + 7) & ~7), by: 8) {
             let table = tokenIndexVA + (0 &- pad)
             guard let bytes = memory.read(table, length: Int(pad)), tokensFit(bytes, index) else { continue }
-            // Up to 16 MiB before the token table: names, num_syms, the address table.
+            // Up to 16 MiB before the token table (names, num_syms, the address table): as much
+            // as is readable, in one read or else page by page backwards.
             var back: UInt64 = 16 << 20
-            var before: [UInt8]?
-            while back >= 1 << 16 {
-                if let b = memory.read(table + (0 &- back), length: Int(back)) { before = b; break }
-                back /= 2
+            var before = memory.read(table + (0 &- back), length: Int(back))
+            if before == nil {
+                var pages: [[UInt8]] = []
+                var at = table.rawValue & ~4095
+                if at < table.rawValue, let head = memory.read(VirtualAddress(at), length: Int(table.rawValue - at)) { pages.append(head) }
+                else { at = table.rawValue }
+                while pages.count < 4096, at >= 4096, let page = memory.read(VirtualAddress(at - 4096), length: 4096) {
+                    pages.append(page)
+                    at -= 4096
+                }
+                before = pages.reversed().flatMap { $0 }
+                back = table.rawValue - at
             }
-            guard let before else { return nil }
+            guard let before, before.count >= 16 else { return nil }
             if let loc = backwards(before, base: table + (0 &- back), tokenTable: table, tokenIndex: tokenIndexVA, order: order) { return loc }
         }
         return nil

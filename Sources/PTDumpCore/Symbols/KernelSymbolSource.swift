@@ -48,7 +48,10 @@ public enum KernelSymbolSource {
         } else {
             notes.append("no VMCOREINFO to locate kallsyms")
         }
-        if let window = KallsymsSearch.window(image: image, platform: platform) {
+        // Where VMCOREINFO located the tables a search would find the same ones: search only
+        // when it did not.
+        let located = image.vmcoreinfo.flatMap { KallsymsLocation(vmcoreinfo: $0) } != nil
+        if !located, let window = KallsymsSearch.window(image: image, platform: platform) {
             switch KallsymsSearch.find(memory, in: window) {
             case .success(let loc):
                 do {
