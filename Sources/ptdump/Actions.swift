@@ -7,11 +7,18 @@ struct Actions {
     let image: Image
     let platform: Platform
     let options: Options
+    /// The symbols, when resolving already needed them.
+    var cachedSymbols: KernelSymbolSource.Outcome? = nil
+    /// The dump's configuration, when resolving already used it.
+    var dumpConfig: KernelConfigSource.Outcome? = nil
 
     func info() throws {
         let out = TextOutput(fd: 1)
-        InfoReport.write(image: image, platform: platform, out: out)
-        InfoReport.writeSymbols(loadSymbols(), out: out)
+        let symbols = loadSymbols()
+        let (p, config) = refinedPlatform(symbols: symbols)
+        InfoReport.write(image: image, platform: p, out: out)
+        InfoReport.writeSymbols(symbols, out: out)
+        InfoReport.writeConfig(options.kernelConfig != nil ? nil : config, out: out)
         try done(out)
     }
 
@@ -26,7 +33,7 @@ struct Actions {
 
     /// The kernel's symbols, from the first source that works (decoded only when asked).
     func loadSymbols() -> KernelSymbolSource.Outcome {
-        KernelSymbolSource.load(image: image, platform: platform, options: options)
+        cachedSymbols ?? KernelSymbolSource.load(image: image, platform: platform, options: options)
     }
 
     /// The symbols, or exit 2 saying which flag would help.
@@ -56,7 +63,18 @@ struct Actions {
     }
 
     func save(to path: String) throws {
-        try finish(try ImageSaver.save(to: path, image: image, platform: platform))
+        try finish(try ImageSaver.save(to: path, image: image, platform: refinedPlatform().0))
+    }
+
+    /// The platform with the facts that are still defaults decided by the dump's own
+    /// configuration (embedded, or inferred from its symbols), and that configuration's outcome.
+    func refinedPlatform(symbols: KernelSymbolSource.Outcome? = nil) -> (Platform, KernelConfigSource.Outcome?) {
+        guard options.kernelConfig == nil, dumpConfig == nil, image.vmcoreinfo != nil, DumpConfiguration.hasDefaults(platform) else {
+            return (platform, dumpConfig)
+        }
+        let found = KernelConfigSource.load(image: image, platform: platform, symbols: (symbols ?? loadSymbols()).symbols)
+        guard let c = found.config else { return (platform, found) }
+        return (DumpConfiguration.refineDefaults(platform, config: c), found)
     }
 
     func print(_ dump: DumpOptions) throws {

@@ -113,10 +113,23 @@ struct PTDump: ParsableCommand {
         do {
             let options = try makeOptions()
             let image = try ImageLoader.load(path: file, otherParts: Array(files.dropFirst()), options: options)
-            let platform = try PlatformResolver.resolve(image: image, options: options)
+            var platform = try PlatformResolver.resolve(image: image, options: options)
             var window: WalkRange?
             if let r = range { window = try parseRange(r) }
-            let action = Actions(file: file, image: image, platform: platform, options: options)
+            // Without --kernel-config or the kernel's marker table, the dump's own configuration
+            // (embedded, or inferred from its symbols) decides what would be defaults.
+            var symbolOutcome: KernelSymbolSource.Outcome?
+            var configOutcome: KernelConfigSource.Outcome?
+            if let (p, c) = try DumpConfiguration.resolveWithDumpConfig(image: image, platform: platform, options: options, symbols: {
+                let s = KernelSymbolSource.load(image: image, platform: platform, options: options)
+                symbolOutcome = s
+                return s.symbols
+            }) {
+                platform = p
+                configOutcome = c
+            }
+            let action = Actions(file: file, image: image, platform: platform, options: options,
+                                 cachedSymbols: symbolOutcome, dumpConfig: configOutcome)
             if info { return try action.info() }
             if let walk { return try action.walk(try virtual(walk, flag: "--walk")) }
             if let save { return try action.save(to: save) }

@@ -223,3 +223,92 @@ import Testing
         #expect(KallsymsLocation.missingKeys(partial).first == "SYMBOL(kallsyms_num_syms)")
     }
 }
+
+/// The kernel's configuration from the dump: embedded (IKCONFIG) or inferred from symbols.
+@Suite struct DumpConfigurationTests {
+    static let gz: [UInt8] = {
+        guard let f = try? MappedFile(path: "\(repoRoot)/samples/ikconfig/config.gz") else { return [] }
+        return Array(UnsafeRawBufferPointer(start: f.base, count: f.count))
+    }()
+    static let base: UInt64 = 0xffff_ffff_8180_0000
+
+    /// Kernel memory holding `IKCFG_ST` + `data` + `IKCFG_ED` after some other bytes.
+    func memory(_ data: [UInt8], end: Bool = true) -> FlatKernelMemory {
+        var b = [UInt8](repeating: 0x90, count: 5000) + Array("IKCFG_ST".utf8) + data + (end ? Array("IKCFG_ED".utf8) : [])
+        while b.count % 4096 != 0 { b.append(0) }
+        return FlatKernelMemory(base: Self.base, bytes: b)
+    }
+    var window: WalkRange { WalkRange(first: VirtualAddress(Self.base), last: VirtualAddress(Self.base + (1 << 20))) }
+
+    @Test func theEmbeddedConfigIsFoundByItsMarkersAndInflated() throws {
+        let c = try EmbeddedKernelConfig.find(memory(Self.gz), symbols: nil, window: window).get()
+        let real = KernelConfig(text: readRepoFile("samples/x86_64-4level-6.12/config.txt"))
+        #expect(!Self.gz.isEmpty && c.values == real.values)
+        #expect(c.origin == .embedded("IKCONFIG at \(hex(Self.base + 5008)), IKCFG_ST search"))
+        #expect(c.source("CONFIG_EFI").description.contains("IKCONFIG"))
+    }
+
+    @Test func theSymbolNamesItExactly() throws {
+        let start = Self.base + 5008
+        let symbols = KernelSymbols(symbols: [.init(address: start, type: "D", name: "kernel_config_data"),
+                                              .init(address: start + UInt64(Self.gz.count), type: "D", name: "kernel_config_data_end")], source: .init("t"))
+        let c = try EmbeddedKernelConfig.find(memory(Self.gz), symbols: symbols, window: nil).get()
+        #expect(c.isEnabled("PTDUMP_DEBUGFS"))
+        #expect(c.origin == .embedded("IKCONFIG at \(hex(start)), symbol kernel_config_data"))
+    }
+
+    @Test func damagedOrMissingConfigsAreRefused() {
+        var bad = Self.gz
+        bad[40] ^= 0xff
+        guard case .failure(.malformed(let why)) = EmbeddedKernelConfig.find(memory(bad), symbols: nil, window: window) else {
+            Issue.record("a damaged gzip stream was accepted"); return
+        }
+        #expect(why.contains("does not inflate"))
+        guard case .failure(.malformed(let noEnd)) = EmbeddedKernelConfig.find(memory(Self.gz, end: false), symbols: nil, window: window) else {
+            Issue.record("no IKCFG_ED was accepted"); return
+        }
+        #expect(noEnd.contains("no IKCFG_ED"))
+        let nothing = FlatKernelMemory(base: Self.base, bytes: [UInt8](repeating: 0, count: 8192))
+        #expect(EmbeddedKernelConfig.find(nothing, symbols: nil, window: window) == .failure(.notFound(window)))
+        #expect(EmbeddedKernelConfig.inflate([1, 2, 3]) == nil)
+        #expect(EmbeddedKernelConfig.inflate([]) == nil)
+    }
+
+    /// The options inferred from the kernel's own symbols reproduce its text byte for byte as
+    /// if its `.config` had been given (no marker table used).
+    @Test(arguments: [("samples/kdump/x86_64-4level.c-d31.kdump", "samples/x86_64-4level/expected.txt", "-"),
+                      ("samples/x86_64-4level-6.12/image.ptd", "samples/x86_64-4level-6.12/expected.txt", "-")])
+    func inferredOptionsGiveTheKernelsText(_ dump: String, _ expected: String, _ unused: String) throws {
+        let image = try ImageLoader.load(path: "\(repoRoot)/\(dump)")
+        let p = try PlatformResolver.resolve(image: image, options: Options())
+        let symbols = try #require(KernelSymbolSource.load(image: image, platform: p, options: Options()).symbols)
+        let config = InferredKernelConfig.infer(symbols: symbols, rules: X86_64Port.configSymbols)
+        #expect(config.values["PAGE_TABLE_ISOLATION"] == "n" && config.values["X86_IO_APIC"] == "y")
+        guard case .inferred(let evidence) = config.origin else { Issue.record("not inferred"); return }
+        #expect(evidence["X86_IO_APIC"] == "symbol setup_IO_APIC")
+        var o = Options()
+        o.kernelConfig = config
+        let q = try PlatformResolver.resolve(image: image, options: o)
+        #expect(q.layout.markerSource == nil)
+        #expect(renderText(q, image.memory).0 == readRepoFile(expected))
+        if dump.hasSuffix(".kdump") {   // (a compact image's saved facts come first)
+            #expect(q.layout.facts.first { $0.key == .ldtRemap }?.fact.source.description == "kernel config CONFIG_MODIFY_LDT_SYSCALL inferred from no symbol load_mm_ldt or switch_ldt")
+        }
+    }
+
+    @Test func infoFactsThatWereDefaultsAreDecidedByTheDumpsConfig() throws {
+        let image = try ImageLoader.load(path: "\(repoRoot)/samples/kdump/x86_64-4level.c-d31.kdump")
+        let p = try PlatformResolver.resolve(image: image, options: Options())
+        // PTI comes from the tables; RANDOMIZE_MEMORY was a default until the symbols decide it.
+        #expect(p.layout.facts.first { $0.key == .ptiConfigured }?.fact.value == 0)
+        #expect(p.layout.facts.first { $0.key == .randomizeMemory }?.fact.source.description.hasPrefix("default") == true)
+        let symbols = KernelSymbolSource.load(image: image, platform: p, options: Options()).symbols
+        let outcome = KernelConfigSource.load(image: image, platform: p, symbols: symbols)
+        #expect(outcome.notes == ["IKCONFIG: no symbol kernel_config_data (no CONFIG_IKCONFIG, or =m)"])
+        let q = DumpConfiguration.refineDefaults(p, config: try #require(outcome.config))
+        let r = try #require(q.layout.facts.first { $0.key == .randomizeMemory })
+        #expect(r.fact.value == 0 && r.fact.source.description.contains("kernel_randomize_memory"))
+        #expect(!DumpConfiguration.hasDefaults(q))
+        #expect(q.layout.markers == p.layout.markers)
+    }
+}

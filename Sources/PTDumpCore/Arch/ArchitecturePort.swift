@@ -23,4 +23,11 @@ public protocol ArchitecturePort: Sendable {
     static var builderModes: [PagingMode] { get }
     /// The encoding of `mode` (one of `builderModes`), or why it cannot be built.
     static func encoder(for mode: PagingMode) throws(ImageError) -> any LeafEncoder
+    /// The configuration options its profiles read that a kernel's symbols reveal, each with
+    /// the symbols only that option builds (`ConfigSymbolRule`). Empty by default.
+    static var configSymbols: [ConfigSymbolRule] { get }
+}
+
+extension ArchitecturePort {
+    public static var configSymbols: [ConfigSymbolRule] { [] }
 }

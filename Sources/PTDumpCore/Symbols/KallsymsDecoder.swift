@@ -26,13 +26,8 @@ public enum KallsymsDecoder {
         guard n64 > 0, n64 <= UInt64(maxSymbols) else { throw .badCount(n64) }
         let count = Int(n64)
         let tokens = try readTokens(memory, location)
-        let names = try readNames(memory, at: location.names, count: count, tokens: tokens)
         let addresses = try readAddresses(memory, location: location, count: count, offsetMode: offsetMode)
-        var symbols: [KernelSymbols.Symbol] = []
-        symbols.reserveCapacity(count)
-        for i in 0..<count {
-            symbols.append(KernelSymbols.Symbol(address: addresses[i], type: names[i].type, name: names[i].name))
-        }
+        let symbols = try readNames(memory, at: location.names, upTo: location.tokenTable, addresses: addresses, tokens: tokens)
         return KernelSymbols(symbols: symbols, source: source)
     }
 
@@ -61,37 +56,65 @@ public enum KallsymsDecoder {
         return tokens
     }
 
-    /// `count` names: each a length (ULEB128, one or two bytes) and that many token indexes;
-    /// the first expanded byte is the symbol's type letter.
-    static func readNames(_ memory: some KernelVirtualMemory, at start: VirtualAddress, count: Int,
-                          tokens: [[UInt8]]) throws(KallsymsError) -> [(type: Character, name: String)] {
+    /// The names, one per address: each a length (ULEB128, one or two bytes) and that many
+    /// token indexes; the first expanded byte is the symbol's type letter. The names are read
+    /// in one piece when the token table follows them (as `scripts/kallsyms` lays them out),
+    /// else as the decode goes; each is expanded into one scratch buffer.
+    static func readNames(_ memory: some KernelVirtualMemory, at start: VirtualAddress, upTo next: VirtualAddress?,
+                          addresses: [UInt64], tokens: [[UInt8]]) throws(KallsymsError) -> [KernelSymbols.Symbol] {
+        var tokenBytes: [UInt8] = []
+        var tokenStart = [Int](repeating: 0, count: 256), tokenLength = [Int](repeating: 0, count: 256)
+        for (i, t) in tokens.enumerated() { tokenStart[i] = tokenBytes.count; tokenLength[i] = t.count; tokenBytes += t }
         var reader = ProgressiveReader(memory: memory, start: start)
-        var out: [(type: Character, name: String)] = []
-        out.reserveCapacity(count)
+        if let next, next > start, next - start <= UInt64(reader.limit), let all = memory.read(start, length: Int(next - start)) {
+            reader.buffer = all
+        }
+        var out: [KernelSymbols.Symbol] = []
+        out.reserveCapacity(addresses.count)
         var offset = 0
-        var expanded: [UInt8] = []
-        expanded.reserveCapacity(256)
-        for i in 0..<count {
-            guard let b0 = reader.byte(at: offset) else { throw .namesPastEnd(symbol: i, offset: offset) }
-            var len = Int(b0)
-            offset += 1
-            if b0 & 0x80 != 0 {
-                guard let b1 = reader.byte(at: offset) else { throw .namesPastEnd(symbol: i, offset: offset) }
-                len = Int(b0 & 0x7f) | Int(b1) << 7
-                offset += 1
+        var scratch = [UInt8](repeating: 0, count: maxNameBytes + (tokenLength.max() ?? 0))
+        var failure: KallsymsError?
+        while out.count < addresses.count {
+            // Decode every symbol the bytes read so far hold; then read more.
+            var needed = 0
+            reader.buffer.withUnsafeBufferPointer { names in
+                tokenBytes.withUnsafeBufferPointer { tb in
+                    scratch.withUnsafeMutableBufferPointer { sc in
+                        while out.count < addresses.count {
+                            let i = out.count
+                            guard offset < names.count else { needed = offset + 1; return }
+                            var len = Int(names[offset]), head = 1
+                            if len & 0x80 != 0 {
+                                guard offset + 1 < names.count else { needed = offset + 2; return }
+                                len = (len & 0x7f) | Int(names[offset + 1]) << 7
+                                head = 2
+                            }
+                            guard len > 0 else { failure = .badName(symbol: i, why: "its length is 0"); return }
+                            guard offset + head + len <= names.count else { needed = offset + head + len; return }
+                            var n = 0
+                            for k in offset + head..<offset + head + len {
+                                let t = Int(names[k])
+                                let l = tokenLength[t]
+                                if n + l > maxNameBytes { failure = .badName(symbol: i, why: "it expands past \(maxNameBytes) bytes"); return }
+                                let s = tokenStart[t]
+                                for j in 0..<l { sc[n + j] = tb[s + j] }
+                                n += l
+                            }
+                            guard n >= 2, sc[0] >= 0x21, sc[0] < 0x7f else {
+                                failure = .badName(symbol: i, why: n == 0 ? "it expands to nothing" : "it has no type letter")
+                                return
+                            }
+                            offset += head + len
+                            let name = String(decoding: UnsafeBufferPointer(rebasing: sc[1..<n]), as: UTF8.self)
+                            out.append(KernelSymbols.Symbol(address: addresses[i], type: Character(Unicode.Scalar(sc[0])), name: name))
+                        }
+                    }
+                }
             }
-            guard len > 0 else { throw .badName(symbol: i, why: "its length is 0") }
-            guard reader.ensure(offset + len) else { throw .namesPastEnd(symbol: i, offset: offset + len) }
-            expanded.removeAll(keepingCapacity: true)
-            for k in 0..<len {
-                expanded += tokens[Int(reader.buffer[offset + k])]
-                if expanded.count > maxNameBytes { throw .badName(symbol: i, why: "it expands past \(maxNameBytes) bytes") }
+            if let failure { throw failure }
+            if out.count < addresses.count {
+                guard reader.ensure(needed) else { throw .namesPastEnd(symbol: out.count, offset: needed) }
             }
-            offset += len
-            guard expanded.count >= 2, let t = expanded.first, t >= 0x21, t < 0x7f else {
-                throw .badName(symbol: i, why: expanded.isEmpty ? "it expands to nothing" : "it has no type letter")
-            }
-            out.append((Character(Unicode.Scalar(t)), String(decoding: expanded[1...], as: UTF8.self)))
         }
         return out
     }

@@ -62,16 +62,14 @@ public enum KallsymsSearch {
 
     /// 256 ascending offsets starting at 0, none of them more than 64 bytes past the previous.
     static func tokenIndex(_ b: [UInt8], _ i: Int, _ order: ByteOrder) -> [Int]? {
-        var out = [0]
-        out.reserveCapacity(256)
+        // Checked first without allocating: most positions fail at the first entry.
         var prev = 0
         for k in 1..<256 {
             let v = Int(KernelMemoryDecode.u16(b, i + 2 * k, order))
             guard v > prev + 1, v <= prev + 64 else { return nil }
-            out.append(v)
             prev = v
         }
-        return out
+        return (0..<256).map { Int(KernelMemoryDecode.u16(b, i + 2 * $0, order)) }
     }
 
     /// The whole location, given a token index: the token table right before it, the
