@@ -40,14 +40,26 @@ import Testing
         var image = try ImageLoader.load(path: "\(repoRoot)/\(dump)")
         let p = try PlatformResolver.resolve(image: image, options: Options())
         let vi = try #require(image.vmcoreinfo)
-        image.vmcoreinfo = try VMCoreInfo(text: vi.entries.filter { !$0.key.contains("kallsyms") }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n"))
+        // As an older kernel's: no kallsyms keys, and no release that would have them.
+        image.vmcoreinfo = try VMCoreInfo(text: vi.entries.filter { !$0.key.contains("kallsyms") && $0.key != "OSRELEASE" }
+            .map { "\($0.key)=\($0.value)" }.joined(separator: "\n"))
         let outcome = KernelSymbolSource.load(image: image, platform: p, options: Options())
         let symbols = try #require(outcome.symbols)
         #expect(symbols.count == count)
         #expect(symbols.source.description.contains("search"))
-        #expect(outcome.notes.count == 1 && outcome.notes[0].contains("SYMBOL(kallsyms_"))
+        #expect(outcome.notes == ["VMCOREINFO has no SYMBOL(kallsyms_num_syms) and 5 more kallsyms keys (a kernel older than 6.0, or without CONFIG_KALLSYMS)"])
         let expected = systemMapEntries(map)
         #expect(symbols.symbols.allSatisfy { expected.contains(mapLine($0)) })
+    }
+
+    @Test func aRecentKernelWithoutKallsymsKeysIsNotSearched() throws {
+        var image = try ImageLoader.load(path: "\(repoRoot)/samples/kdump/x86_64-4level.c-d31.kdump")
+        let p = try PlatformResolver.resolve(image: image, options: Options())
+        let vi = try #require(image.vmcoreinfo)
+        image.vmcoreinfo = try VMCoreInfo(text: vi.entries.filter { !$0.key.contains("kallsyms") }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n"))
+        let outcome = KernelSymbolSource.load(image: image, platform: p, options: Options())
+        #expect(outcome.symbols == nil)
+        #expect(outcome.notes == ["VMCOREINFO has no SYMBOL(kallsyms_num_syms) and 5 more kallsyms keys (Linux 6.1 writes them whenever it has CONFIG_KALLSYMS: this kernel has none)"])
     }
 
     @Test func savedImageKeepsTheKallsymsPages() throws {

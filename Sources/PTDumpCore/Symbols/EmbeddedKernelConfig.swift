@@ -43,6 +43,8 @@ public enum EmbeddedKernelConfig {
                     page &+= 4096
                 }
             }
+            // The kernel image is mapped in one piece: a wholly unmapped MiB after it ends the search.
+            if pieces.isEmpty && at > window.first.rawValue && !memory.anyMapped(at, length: UInt64(n)) { break }
             for (va, bytes) in pieces {
                 guard let i = firstIndex(of: start, in: bytes) else { continue }
                 return config(after: VirtualAddress(va &+ UInt64(i + start.count)), memory)

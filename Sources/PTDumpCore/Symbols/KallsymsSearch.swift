@@ -36,13 +36,18 @@ public enum KallsymsSearch {
             if let bytes = memory.read(VirtualAddress(at), length: Int(n) + 512) {
                 if let loc = scan(bytes, at: at, limit: Int(n)) { return .success(loc) }
             } else {
-                // Part of the chunk is unmapped or not in the dump: page by page.
+                // Part of the chunk is unmapped or not in the dump: page by page; a wholly
+                // unmapped MiB after the start ends the search (the kernel image is one piece).
                 var page = at
+                var any = false
                 while page < at &+ n {
-                    if let bytes = memory.read(VirtualAddress(page), length: 4096 + 512) ?? memory.read(VirtualAddress(page), length: 4096),
-                       let loc = scan(bytes, at: page, limit: 4096) { return .success(loc) }
+                    if let bytes = memory.read(VirtualAddress(page), length: 4096 + 512) ?? memory.read(VirtualAddress(page), length: 4096) {
+                        any = true
+                        if let loc = scan(bytes, at: page, limit: 4096) { return .success(loc) }
+                    }
                     page &+= 4096
                 }
+                if !any && at > window.first.rawValue && !memory.anyMapped(at, length: n) { break }
             }
             at &+= n
             if at == 0 { break }

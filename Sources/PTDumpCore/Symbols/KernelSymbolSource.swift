@@ -43,7 +43,11 @@ public enum KernelSymbolSource {
                 }
             } else {
                 let missing = KallsymsLocation.missingKeys(vi)
-                notes.append("VMCOREINFO has no \(missing.first ?? "kallsyms")\(missing.count > 1 ? " and \(missing.count - 1) more kallsyms keys" : "") (Linux before 6.0, or no CONFIG_KALLSYMS)")
+                let release = vi.value("OSRELEASE").flatMap { KernelRelease($0) }
+                let why = release.map { $0 >= .vmcoreinfoNamesKallsyms } == true
+                    ? "Linux \(release.map { "\($0)" } ?? "") writes them whenever it has CONFIG_KALLSYMS: this kernel has none"
+                    : "a kernel older than \(KernelRelease.vmcoreinfoNamesKallsyms), or without CONFIG_KALLSYMS"
+                notes.append("VMCOREINFO has no \(missing.first ?? "kallsyms")\(missing.count > 1 ? " and \(missing.count - 1) more kallsyms keys" : "") (\(why))")
             }
         } else {
             notes.append("no VMCOREINFO to locate kallsyms")
@@ -51,7 +55,10 @@ public enum KernelSymbolSource {
         // Where VMCOREINFO located the tables a search would find the same ones: search only
         // when it did not.
         let located = image.vmcoreinfo.flatMap { KallsymsLocation(vmcoreinfo: $0) } != nil
-        if !located, let window = KallsymsSearch.window(image: image, platform: platform) {
+        // From the release that names them on, no keys means no kallsyms at all.
+        let release = image.vmcoreinfo?.value("OSRELEASE").flatMap { KernelRelease($0) }
+        let keysExpected = release.map { $0 >= .vmcoreinfoNamesKallsyms } ?? false
+        if !located, !keysExpected, let window = KallsymsSearch.window(image: image, platform: platform) {
             switch KallsymsSearch.find(memory, in: window) {
             case .success(let loc):
                 do {

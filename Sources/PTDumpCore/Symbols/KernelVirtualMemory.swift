@@ -6,9 +6,24 @@ public protocol KernelVirtualMemory {
     func read(_ va: VirtualAddress, length: Int) -> [UInt8]?
     /// Byte order of the kernel's integers.
     var byteOrder: ByteOrder { get }
+    /// Whether `va` is mapped (its bytes may still be missing from the dump).
+    func isMapped(_ va: VirtualAddress) -> Bool
 }
 
 extension KernelVirtualMemory {
+    /// Without page tables to ask: mapped when readable.
+    public func isMapped(_ va: VirtualAddress) -> Bool { read(va, length: 1) != nil }
+
+    /// Whether any page of `[va, va + length)` is mapped (4 KiB steps).
+    func anyMapped(_ va: UInt64, length: UInt64) -> Bool {
+        var at = va
+        while at < va &+ length {
+            if isMapped(VirtualAddress(at)) { return true }
+            at &+= 4096
+        }
+        return false
+    }
+
     /// The unsigned integer of `size` bytes (1, 2, 4 or 8) at `va`.
     public func unsigned(_ va: VirtualAddress, size: Int) -> UInt64? {
         guard let b = read(va, length: size), b.count == size else { return nil }
