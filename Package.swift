@@ -22,7 +22,13 @@ let package = Package(
             pkgConfig: "libkdumpfile",
             providers: [.apt(["libkdumpfile-dev"])]
         ),
-        .target(name: "PTDumpCore", dependencies: ["CLibElf", "CLibKdumpFile"]),
+        // The system zlib: the kernel configuration a CONFIG_IKCONFIG kernel embeds is gzip'd.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "PTDumpCore", dependencies: ["CLibElf", "CLibKdumpFile", "CZlib"]),
         .executableTarget(
             name: "ptdump",
             dependencies: [
@@ -40,5 +46,7 @@ let package = Package(
         .executableTarget(name: "ptdump-fuzz", dependencies: ["PTDumpCore"]),
         // Writes the synthetic images Benchmarks/bench.sh times.
         .executableTarget(name: "ptdump-synth", dependencies: ["PTDumpCore"], path: "Benchmarks/Synth"),
+        // Times the kallsyms decode of real dumps (Benchmarks/Kallsyms).
+        .executableTarget(name: "ptdump-kallsyms-bench", dependencies: ["PTDumpCore"], path: "Benchmarks/Kallsyms"),
     ]
 )

@@ -735,6 +735,72 @@ for args in "diff $S4/image.ptd" "diff --ignore bogus $S4/image.ptd $S4/image.pt
     fi
 done
 
+# --- kernel symbols (kallsyms decoded from the dump) ---------------------------------------
+
+# Every decoded symbol is a line of the kernel's own System.map (address, type, name).
+for pair in "samples/kdump/x86_64-4level.c-d31.kdump:$S4/System.map" \
+            "samples/kdump/arm64-4k-48.z-d31.kdump:samples/arm64-4k-48/System.map" \
+            "samples/x86_64-4level-6.12/image.ptd:samples/x86_64-4level-6.12/System.map"; do
+    dump=${pair%%:*} map=${pair#*:}
+    run --list-symbols "$dump"
+    n=$(wc -l <"$TMP/out")
+    extra=$(sort "$TMP/out" | comm -23 - <(sort "$map") | wc -l)
+    if [ "$rc" -eq 0 ] && [ "$n" -gt 10000 ] && [ "$extra" -eq 0 ]; then
+        ok "--list-symbols decodes $dump like its System.map ($n symbols)"
+    else
+        not_ok "--list-symbols decodes $dump like its System.map" "exit $rc, $n symbols, $extra not in System.map" "$(head -n 1 "$TMP/err")"
+    fi
+done
+
+# --symbols adds a trailing column to mapped ranges only; without it the text is the kernel's.
+# (At an address with several names the first in kallsyms order wins, as in the kernel's %pS.)
+run --symbols samples/kdump/x86_64-4level.c-d31.kdump
+if [ "$rc" -eq 0 ] && grep -qx '0xffffffff81000000-0xffffffff81400000           4M     ro         PSE     GLB x  pmd  startup_64+0x0' "$TMP/out" &&
+    [ "$(sed -E 's/  [A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+$//' "$TMP/out" | md5sum)" = "$(md5sum <"$S4/expected.txt")" ]; then
+    ok "--symbols names each mapped range's start and changes nothing else"
+else
+    not_ok "--symbols names each mapped range's start" "exit $rc" "$(grep -m1 ffffffff81000000 "$TMP/out")"
+fi
+run --symbols --format json samples/kdump/x86_64-4level.c-d31.kdump
+if [ "$rc" -eq 0 ] && grep -q '"start":"0xffffffff81000000".*"symbol":"startup_64+0x0"}$' "$TMP/out"; then
+    ok "--symbols --format json adds a symbol key"
+else
+    not_ok "--symbols --format json adds a symbol key" "exit $rc"
+fi
+
+# --walk names the region and the symbol.
+run --walk 0xffffffff81001234 samples/kdump/x86_64-4level.c-d31.kdump
+if [ "$rc" -eq 0 ] && grep -qx '  region: High Kernel Mapping' "$TMP/out" && grep -qE '^  symbol: [a-z_0-9]+\+0x[0-9a-f]+$' "$TMP/out"; then
+    ok "--walk names the region and the symbol"
+else
+    not_ok "--walk names the region and the symbol" "exit $rc" "$(tail -n 2 "$TMP/out")"
+fi
+
+# --check-wx names the symbol at each W+X range's start (kallsyms from the 6.1 dump).
+run --check-wx --system-map "$S4/System.map" "$SRO/image.ptd"
+if [ "$rc" -eq 1 ] && grep -q 'at address 0xffffffff81000000-0xffffffff81800000 (2048 pages) (_stext+0x0)$' "$TMP/out"; then
+    ok "--check-wx names each W+X range's start symbol"
+else
+    not_ok "--check-wx names each W+X range's start symbol" "exit $rc" "$(head -n 1 "$TMP/out")"
+fi
+
+# A dump without kallsyms: one line naming the flags that would help.
+expect_error "--list-symbols without kallsyms in the dump" "$SRV/image.ptd" --list-symbols "$SRV/image.ptd"
+grep -q 'pass --system-map FILE or --vmlinux FILE$' "$TMP/err" && ok "… and it names --system-map and --vmlinux" ||
+    not_ok "… and it names --system-map and --vmlinux" "$(cat "$TMP/err")"
+expect_error "--symbols without kallsyms in the dump" "$S4/image.ptd" --symbols "$S4/image.ptd"
+run --list-symbols --system-map "$S4/System.map" "$S4/image.ptd"
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/out")" -eq "$(wc -l <"$S4/System.map")" ] && ok "--list-symbols with --system-map lists the map" ||
+    not_ok "--list-symbols with --system-map lists the map" "exit $rc"
+expect_error "--vmlinux that is no ELF file" "$S4/image.ptd" --vmlinux "$S4/System.map" --list-symbols "$S4/image.ptd"
+expect_error "--vmlinux that does not exist" "$S4/image.ptd" --vmlinux "$TMP/none" --list-symbols "$S4/image.ptd"
+run --symbols --info "$S4/image.ptd"
+[ "$rc" -eq 2 ] && grep -q -- '--symbols applies' "$TMP/err" && ok "--symbols with --info is a usage error" ||
+    not_ok "--symbols with --info is a usage error" "exit $rc"
+run --info samples/kdump/x86_64-4level.c-d31.kdump
+grep -qE '^kernel symbols +12272  \[VMCOREINFO SYMBOL\(kallsyms_names\)' "$TMP/out" && ok "--info says where the symbols came from" ||
+    not_ok "--info says where the symbols came from" "$(grep symbols "$TMP/out")"
+
 # --- usage errors ---------------------------------------------------------------------
 
 run --no-such-flag "$S4/image.ptd"

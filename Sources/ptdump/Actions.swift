@@ -7,21 +7,74 @@ struct Actions {
     let image: Image
     let platform: Platform
     let options: Options
+    /// The symbols, when resolving already needed them.
+    var cachedSymbols: KernelSymbolSource.Outcome? = nil
+    /// The dump's configuration, when resolving already used it.
+    var dumpConfig: KernelConfigSource.Outcome? = nil
 
     func info() throws {
         let out = TextOutput(fd: 1)
-        InfoReport.write(image: image, platform: platform, out: out)
+        let symbols = loadSymbols()
+        let (p, config) = refinedPlatform(symbols: symbols)
+        InfoReport.write(image: image, platform: p, out: out)
+        InfoReport.writeSymbols(symbols, out: out)
+        InfoReport.writeConfig(options.kernelConfig != nil ? nil : config, out: out)
         try done(out)
     }
 
     func walk(_ va: VirtualAddress) throws {
         let out = TextOutput(fd: 1)
-        for line in try AddressWalk.explain(va, platform: platform, memory: image.memory) { out.write(line + "\n") }
+        var lines = try AddressWalk.explain(va, platform: platform, memory: image.memory)
+        // Under the heading line, so the translation's verdict stays the last line.
+        lines.insert(contentsOf: AddressWalk.naming(va, platform: platform, symbols: loadSymbols().symbols), at: min(1, lines.count))
+        for line in lines { out.write(line + "\n") }
         try done(out)
     }
 
+    /// The kernel's symbols, from the first source that works (decoded only when asked).
+    func loadSymbols() -> KernelSymbolSource.Outcome {
+        cachedSymbols ?? KernelSymbolSource.load(image: image, platform: platform, options: options)
+    }
+
+    /// The symbols, or exit 2 saying which flag would help.
+    func requireSymbols() throws -> KernelSymbols {
+        let outcome = loadSymbols()
+        guard let s = outcome.symbols else { fail(file, outcome.hint) }
+        return s
+    }
+
+    func listSymbols() throws {
+        let symbols = try requireSymbols()
+        let out = TextOutput(fd: 1)
+        for s in symbols.symbols { out.write("\(hex16(s.address).dropFirst(2)) \(s.type) \(s.name)\n") }
+        try done(out)
+    }
+
+    func printWithSymbols(_ dump: DumpOptions) throws {
+        let symbols = try requireSymbols()
+        let buffer = TextOutput()
+        let report = PageTableDump.print(platform: platform, memory: image.memory, options: dump, out: buffer)
+        let memory = TranslatedKernelMemory(platform: platform, memory: image.memory)
+        let annotator = SymbolAnnotator(symbols: symbols, isMapped: { memory.isMapped($0) })
+        let out = TextOutput(fd: 1)
+        out.write(annotator.annotate(buffer.text, json: dump.json))
+        try done(out)
+        try finish(report)
+    }
+
     func save(to path: String) throws {
-        try finish(try ImageSaver.save(to: path, image: image, platform: platform))
+        try finish(try ImageSaver.save(to: path, image: image, platform: refinedPlatform().0))
+    }
+
+    /// The platform with the facts that are still defaults decided by the dump's own
+    /// configuration (embedded, or inferred from its symbols), and that configuration's outcome.
+    func refinedPlatform(symbols: KernelSymbolSource.Outcome? = nil) -> (Platform, KernelConfigSource.Outcome?) {
+        guard options.kernelConfig == nil, dumpConfig == nil, image.vmcoreinfo != nil, DumpConfiguration.hasDefaults(platform) else {
+            return (platform, dumpConfig)
+        }
+        let found = KernelConfigSource.load(image: image, platform: platform, symbols: (symbols ?? loadSymbols()).symbols)
+        guard let c = found.config else { return (platform, found) }
+        return (DumpConfiguration.refineDefaults(platform, config: c), found)
     }
 
     func print(_ dump: DumpOptions) throws {
@@ -36,7 +89,9 @@ struct Actions {
         let (results, report) = PageTableDump.checkWX(platform: platform, memory: image.memory, window: window,
                                                       maxRanges: limits.maxRanges, maxTableReferences: limits.maxTableReferences)
         let out = TextOutput(fd: 1)
-        let symbols = Symbolizer(map: options.systemMap, kernelOffset: image.vmcoreinfo?.kernelOffset ?? 0)
+        // Symbols are decoded only when there is a finding to name.
+        let anyFinding = results.contains { !$0.checker.findings.isEmpty }
+        let symbols = Symbolizer(symbols: anyFinding ? loadSymbols().symbols : nil)
         var failed = false
         let allowing = !allowance.rules.isEmpty
         for r in results {

@@ -118,6 +118,15 @@ func readText(_ path: String, flag: String) throws(ImageError) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// `--vmlinux FILE`: the ELF file's symbol table.
+func readSymbols(_ path: String) throws(ImageError) -> [ElfSymbol] {
+    let elf: ElfFile
+    do { elf = try ElfFile(path: path) } catch { throw .other("--vmlinux \(path): \(error)") }
+    let (symbols, problem) = elf.symbolTable()
+    if symbols.isEmpty { throw .other("--vmlinux \(path): \(problem ?? "no symbol table (a stripped file?)")") }
+    return symbols
+}
+
 /// Prints `ptdump: FILE: why` on stderr and exits 2.
 /// (A reason that already starts with the file's name, as a part of a split dump names itself,
 /// is not prefixed twice.)

@@ -67,6 +67,15 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("System.map of the dumped kernel: KASLR bases are read through it; W+X findings get symbols.", valueName: "FILE"))
     var systemMap: String?
 
+    @Option(help: ArgumentHelp("vmlinux of the dumped kernel: its ELF symbol table names addresses (instead of the dump's own kallsyms).", valueName: "FILE"))
+    var vmlinux: String?
+
+    @Flag(help: "Add the kernel symbol at each mapped range's start: a trailing column in the text, a \"symbol\" key in JSON.")
+    var symbols = false
+
+    @Flag(help: "Print the kernel's symbol table (address, type, name), decoded from the dump's kallsyms (or --system-map, --vmlinux).")
+    var listSymbols = false
+
     @Option(help: ArgumentHelp("Architecture, for inputs that do not say it (raw dumps): \(spokenList(ArchitectureRegistry.names, "or")).", valueName: "ARCH"))
     var arch: ArchArgument?
 
@@ -134,8 +143,11 @@ struct PTDump: ParsableCommand {
         if files.isEmpty { throw ValidationError("no image given") }
         if let m = maxRanges, m < 1 { throw ValidationError("--max-ranges must be at least 1") }
         if let m = maxTableRefs, m < 1 { throw ValidationError("--max-table-refs must be at least 1") }
-        let modes = [checkWx, info, walk != nil, save != nil, checkTables, stats].filter { $0 }.count
-        if modes > 1 { throw ValidationError("--check-wx, --check-tables, --stats, --info, --walk and --save are different modes: pass one") }
+        let modes = [checkWx, info, walk != nil, save != nil, checkTables, stats, listSymbols].filter { $0 }.count
+        if modes > 1 { throw ValidationError("--check-wx, --check-tables, --stats, --info, --walk, --save and --list-symbols are different modes: pass one") }
+        if symbols && (info || walk != nil || save != nil || listSymbols || checkTables || stats) {
+            throw ValidationError("--symbols applies to the printed tables and --check-wx")
+        }
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
         if ttbr0 && ttbr1 { throw ValidationError("--ttbr0 and --ttbr1 name different halves: pass one") }
         if !allowWx.isEmpty && !checkWx { throw ValidationError("--allow-wx applies to --check-wx") }
@@ -147,13 +159,27 @@ struct PTDump: ParsableCommand {
         do {
             let options = try makeOptions()
             let image = try ImageLoader.load(path: file, otherParts: Array(files.dropFirst()), options: options)
-            let platform = try PlatformResolver.resolve(image: image, options: options)
+            var platform = try PlatformResolver.resolve(image: image, options: options)
             var window: WalkRange?
             if let r = range { window = try parseRange(r) }
-            let action = Actions(file: file, image: image, platform: platform, options: options)
+            // Without --kernel-config or the kernel's marker table, the dump's own configuration
+            // (embedded, or inferred from its symbols) decides what would be defaults.
+            var symbolOutcome: KernelSymbolSource.Outcome?
+            var configOutcome: KernelConfigSource.Outcome?
+            if let (p, c) = try DumpConfiguration.resolveWithDumpConfig(image: image, platform: platform, options: options, symbols: {
+                let s = KernelSymbolSource.load(image: image, platform: platform, options: options)
+                symbolOutcome = s
+                return s.symbols
+            }) {
+                platform = p
+                configOutcome = c
+            }
+            let action = Actions(file: file, image: image, platform: platform, options: options,
+                                 cachedSymbols: symbolOutcome, dumpConfig: configOutcome)
             if info { return try action.info() }
             if let walk { return try action.walk(try virtual(walk, flag: "--walk")) }
             if let save { return try action.save(to: save) }
+            if listSymbols { return try action.listSymbols() }
             if let f = format, !f.isJSON, !f.isGeneric, f.name != "kernel", f.name != platform.architecture.textStyle.name {
                 throw ImageError.contradiction("--format \(f.name) is another architecture's text; this image is \(platform.arch.value) (use --format kernel or json)")
             }
@@ -170,6 +196,7 @@ struct PTDump: ParsableCommand {
                 let allowance = try WXAllowance.resolve(allowWx, image: image, systemMap: options.systemMap)
                 return try action.checkWX(json: format?.isJSON == true, window: window, limits: dump, allowance: allowance)
             }
+            if symbols { return try action.printWithSymbols(dump) }
             try action.print(dump)
         } catch let e as ImageError {
             fail(file, e.description)
@@ -202,6 +229,7 @@ struct PTDump: ParsableCommand {
         if let m = mair { o.translation.memoryAttributes = try address(m, flag: "--mair") }
         if let path = kernelConfig { o.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
         if let path = systemMap { o.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }
+        if let path = vmlinux { o.vmlinuxSymbols = try readSymbols(path) }
         return o
     }
 

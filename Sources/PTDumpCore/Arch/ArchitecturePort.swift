@@ -29,6 +29,9 @@ public protocol ArchitecturePort: Sendable {
     static var builderModes: [PagingMode] { get }
     /// The encoding of `mode` (one of `builderModes`), or why it cannot be built.
     static func encoder(for mode: PagingMode) throws(ImageError) -> any LeafEncoder
+    /// The configuration options its profiles read that a kernel's symbols reveal, each with
+    /// the symbols only that option builds (`ConfigSymbolRule`). Empty by default.
+    static var configSymbols: [ConfigSymbolRule] { get }
     /// Where the kernel keeps the physical address of its VMCOREINFO note, read from
     /// `memory` (s390: the absolute lowcore's `vmcore_info`), and how it was found; used when
     /// a dump has no VMCOREINFO note. Nil when the architecture has no such pointer.
@@ -42,4 +45,5 @@ extension ArchitecturePort {
 
 extension ArchitecturePort {
     public static var otherELFMachines: [UInt16] { [] }
+    public static var configSymbols: [ConfigSymbolRule] { [] }
 }

@@ -79,3 +79,18 @@ private struct Explainer: ArchitectureVisitor {
         return "\(v)\(units[u])"
     }
 }
+
+extension AddressWalk {
+    /// `--walk`'s closing lines: the region (the address marker it falls under) and the kernel
+    /// symbol at or below the address, when known.
+    public static func naming(_ va: VirtualAddress, platform: Platform, symbols: KernelSymbols?) -> [String] {
+        var lines: [String] = []
+        // The marker with the highest start at or below `va` (the kernel's order need not be the addresses').
+        let below = platform.layout.markers.filter { $0.start <= va }
+        if let m = below.last(where: { $0.start == below.map(\.start).max() }), platform.rootLevel == 0 {
+            lines.append("  region: \(m.name)")
+        }
+        if let s = symbols?.describe(va) { lines.append("  symbol: \(s)") }
+        return lines
+    }
+}

@@ -9,6 +9,8 @@ public enum ImageSaver {
         var pages = report.tablePages
         pages.insert(p.root.value)
         for r in p.extraCheckRoots { pages.insert(r.value) }
+        // The kallsyms tables, so the saved image can still name symbols.
+        pages.formUnion(KernelSymbolSource.kallsymsPages(image: image, platform: p))
         // Saved in pages of the base page size: a table smaller than a page (s390's 2 KiB page
         // tables) or larger (its 16 KiB region tables) is kept whole without two saved pages
         // overlapping.

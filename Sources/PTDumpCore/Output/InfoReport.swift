@@ -31,3 +31,44 @@ public enum InfoReport {
 extension String {
     func padding(to n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
 }
+
+extension InfoReport {
+    /// The kernel symbols' line: how many and where from, or the notes of every source that
+    /// failed and the flag that would help.
+    public static func writeSymbols(_ outcome: KernelSymbolSource.Outcome, out: TextOutput) {
+        func line(_ k: String, _ v: String, _ s: FactSource? = nil) {
+            out.write(k.padding(to: 20) + v + (s.map { "  [\($0)]" } ?? "") + "\n")
+        }
+        for n in outcome.notes { line("symbols note", n) }
+        if let s = outcome.symbols {
+            line("kernel symbols", "\(s.count)", s.source)
+        } else {
+            line("kernel symbols", "none", FactSource(outcome.hint))
+        }
+    }
+}
+
+extension InfoReport {
+    /// Where the configuration came from when no `--kernel-config` was given: embedded in the
+    /// dump, or inferred option by option (each with its evidence), and why other sources failed.
+    public static func writeConfig(_ outcome: KernelConfigSource.Outcome?, out: TextOutput) {
+        guard let outcome else { return }
+        func line(_ k: String, _ v: String, _ s: String? = nil) {
+            out.write(k.padding(to: 20) + v + (s.map { "  [\($0)]" } ?? "") + "\n")
+        }
+        for n in outcome.notes { line("config note", n) }
+        guard let c = outcome.config else {
+            line("kernel config", "none", "defaults: a typical distribution kernel; --kernel-config FILE decides")
+            return
+        }
+        switch c.origin {
+        case .file: line("kernel config", "\(c.values.count) options", "--kernel-config")
+        case .embedded(let where_): line("kernel config", "\(c.values.count) options", where_)
+        case .inferred(let evidence):
+            line("kernel config", "\(c.values.count) options inferred from the symbols")
+            for (option, value) in c.values.sorted(by: { $0.key < $1.key }) {
+                line("config", "CONFIG_\(option)=\(value)", evidence[option])
+            }
+        }
+    }
+}

@@ -1,7 +1,42 @@
 /// A kernel `.config`: `CONFIG_X=y|m|n|value` lines and `# CONFIG_X is not set`.
-public struct KernelConfig: Sendable {
+public struct KernelConfig: Sendable, Equatable {
     /// Options with their values (`y`, `m`, a number or a string without quotes).
     public let values: [String: String]
+    /// Where the configuration came from.
+    public var origin: Origin = .file
+
+    /// Where a configuration came from.
+    public enum Origin: Sendable, Equatable {
+        /// `--kernel-config FILE`.
+        case file
+        /// Embedded in the dumped kernel (`CONFIG_IKCONFIG`): where it was found.
+        case embedded(String)
+        /// Inferred option by option from the kernel's symbols: the evidence for each.
+        case inferred([String: String])
+    }
+
+    /// The source of a fact decided by option `what` (`CONFIG_X` or a description).
+    public func source(_ what: String) -> FactSource {
+        switch origin {
+        case .file: return .config(what)
+        case .embedded(let where_): return FactSource("kernel config \(what) (\(where_))")
+        case .inferred(let evidence):
+            let name = what.hasPrefix("CONFIG_") ? String(what.dropFirst(7)) : what
+            return FactSource("kernel config \(what) inferred from \(evidence[name] ?? "the symbols")")
+        }
+    }
+
+    /// Options given as values.
+    public init(values: [String: String], origin: Origin) {
+        self.values = values
+        self.origin = origin
+    }
+
+    /// Parses the text of a `.config` that came from `origin`.
+    public init(text: String, origin: Origin) {
+        self.init(text: text)
+        self.origin = origin
+    }
 
     /// Parses the text of a `.config`.
     public init(text: String) {

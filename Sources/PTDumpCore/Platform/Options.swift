@@ -14,6 +14,8 @@ public struct Options: Sendable {
     public var kernelConfig: KernelConfig?
     /// `--system-map FILE`.
     public var systemMap: SystemMap?
+    /// `--vmlinux FILE`: the dumped kernel's ELF symbol table (link-time addresses).
+    public var vmlinuxSymbols: [ElfSymbol]?
     /// `--root-symbol NAME`: the root is this symbol of an ELF executable.
     public var rootSymbol: String?
     /// `--root-level NAME`: the root table's level (pgd, p4d, pud, pmd, pte).

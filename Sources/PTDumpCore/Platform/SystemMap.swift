@@ -4,10 +4,13 @@ public struct SystemMap: Sendable {
     public let symbols: [String: UInt64]
     /// Every line's (address, name), in file order.
     public let ordered: [(address: UInt64, name: String)]
+    /// Every line's type letter (`T`, `d`, `A`, …), in file order.
+    public let types: [Character]
 
     public init(text: String) throws(ImageError) {
         var s: [String: UInt64] = [:]
         var o: [(UInt64, String)] = []
+        var t: [Character] = []
         for line in text.split(separator: "\n") {
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
             guard f.count >= 3, let a = UInt64(f[0], radix: 16) else {
@@ -16,8 +19,10 @@ public struct SystemMap: Sendable {
             }
             s[String(f[2])] = a
             o.append((a, String(f[2])))
+            t.append(f[1].first ?? "?")
         }
         symbols = s
         ordered = o
+        types = t
     }
 }

@@ -48,7 +48,7 @@ extension ARM64Port {
     /// kernel's fixmap (Debian arm64: GHES, SDEI, UNMAP_KERNEL_AT_EL0, RELOCATABLE).
     @Sendable static func configFacts(_ t: inout FactTable, config: KernelConfig?, context c: LayoutContext) {
         if let cfg = config {
-            let src = FactSource.config
+            let src = cfg.source
             let generic = cfg.isEnabled("KASAN_GENERIC"), sw = cfg.isEnabled("KASAN_SW_TAGS")
             let mode: KasanMode = sw ? .softwareTags : generic ? .generic : .off
             t.offer(.kasan, mode.rawValue, src("CONFIG_KASAN_GENERIC / CONFIG_KASAN_SW_TAGS"))

@@ -43,7 +43,7 @@ extension RISCV64Port {
     /// markers and the THP form of `pmd_present`.
     @Sendable static func configFacts(_ t: inout FactTable, config: KernelConfig?, context c: LayoutContext) {
         guard let cfg = config else { return }
-        let src = FactSource.config
+        let src = cfg.source
         t.offer(.kasan, (cfg.isEnabled("KASAN") ? KasanMode.generic : .off).rawValue, src("CONFIG_KASAN"))
         t.offer(.riscvSparsememVmemmap, cfg.isEnabled("SPARSEMEM_VMEMMAP") ? 1 : 0, src("CONFIG_SPARSEMEM_VMEMMAP"))
         t.offer(.riscvTransparentHugepage, cfg.isEnabled("TRANSPARENT_HUGEPAGE") ? 1 : 0, src("CONFIG_TRANSPARENT_HUGEPAGE"))

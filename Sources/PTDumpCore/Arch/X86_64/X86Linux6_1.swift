@@ -71,7 +71,7 @@ extension X86_64Port {
     /// typical distribution kernel (Debian amd64).
     @Sendable static func configFacts(_ t: inout FactTable, config: KernelConfig?, context: LayoutContext) {
         if let c = config {
-            let src = FactSource.config
+            let src = c.source
             t.offer(.ldtRemap, c.isEnabled("MODIFY_LDT_SYSCALL") ? 1 : 0, src("CONFIG_MODIFY_LDT_SYSCALL"))
             let kasan = c.isEnabled("KASAN")
             t.offer(.kasan, (kasan ? KasanMode.generic : .off).rawValue, src("CONFIG_KASAN"))

@@ -102,6 +102,12 @@ public enum X86_64Port: ArchitecturePort {
         if o.kernelConfig == nil, detectKASAN(tables: tables, root: root.value) {
             t.offer(.kasan, KasanMode.generic.rawValue, .inferred("the default KASAN shadow maps one read-only page twice, 1 TiB apart"))
         }
+        if o.kernelConfig == nil {
+            // PTI as it runs: the user copy of the PGD exists (boot-time `pti=off` has none).
+            let user = ptiUserRoot(tables: tables, root: root.value) != nil
+            t.offer(.ptiConfigured, user ? 1 : 0, .inferred(user ? "a PTI user PGD copy at root + 4K" : "no PTI user PGD copy at root + 4K"))
+            if let off = vi?.kernelOffset, off != 0 { t.offer(.randomizeMemory, 1, .vmcoreinfo("KERNELOFFSET=\(hex(off)): KASLR on")) }
+        }
         let context = LayoutContext(facts: t, levels: lv.value, pageSize: 4096, vaBits: fiveLevel ? 57 : 48)
         profile.value.configFacts(&t, o.kernelConfig, context)
         profile.value.derivedFacts(&t, context)
