@@ -96,8 +96,7 @@ import Glibc
         var names: [String] = []
         while let e = readdir(d) {
             let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if !name.hasPrefix("."), !readRepoFile("samples/\(name)/expected.txt").isEmpty || !readRepoFile("samples/\(name)/SOURCE.md").isEmpty,
-               name != "kdump" { names.append(name) }
+            if !name.hasPrefix("."), access("\(repoRoot)/samples/\(name)/image.ptd", F_OK) == 0 { names.append(name) }
         }
         return names
     }

@@ -61,7 +61,7 @@ public struct KernelConfig: Sendable, Equatable {
         for (releaseName, readName) in aliases where v[readName] == nil {
             if let value = values[releaseName] { v[readName] = value }
         }
-        return KernelConfig(values: v)
+        return KernelConfig(values: v, origin: origin)
     }
 
     /// True for `=y` or `=m`. `name` is without the `CONFIG_` prefix.
