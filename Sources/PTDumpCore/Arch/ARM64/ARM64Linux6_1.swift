@@ -26,7 +26,8 @@ extension ARM64Port {
         },
         markerAdvance: .alsoAfterEveryNote, checkUsesMarkers: false, kasanEarlyShadowShortcut: true,
         configurations: [(4096, [39, 48]), (16384, [36, 47, 48]), (65536, [42, 48, 52])],
-        configFacts: configFacts, derivedFacts: derivedFacts)
+        configFacts: configFacts(fixmap: { fixmapPages(pageSize: $0, ghes: $1, sdei: $2, unmapKernelAtEL0: $3, relocatable: $4) }),
+        derivedFacts: derivedFacts)
 
     private static func modules(_ c: LayoutContext) -> UInt64 {
         c[.modulesVaddr] ?? ARM64Formulas.pageEnd(vaBits: min(c.vaBits, 48))
@@ -44,24 +45,31 @@ extension ARM64Port {
         return n
     }
 
-    /// KASAN and the fixmap size from `config`, or, without one, a typical distribution
-    /// kernel's fixmap (Debian arm64: GHES, SDEI, UNMAP_KERNEL_AT_EL0, RELOCATABLE).
-    @Sendable static func configFacts(_ t: inout FactTable, config: KernelConfig?, context c: LayoutContext) {
-        if let cfg = config {
-            let src = cfg.source
-            let generic = cfg.isEnabled("KASAN_GENERIC"), sw = cfg.isEnabled("KASAN_SW_TAGS")
-            let mode: KasanMode = sw ? .softwareTags : generic ? .generic : .off
-            t.offer(.kasan, mode.rawValue, src("CONFIG_KASAN_GENERIC / CONFIG_KASAN_SW_TAGS"))
-            if let off = cfg.number("KASAN_SHADOW_OFFSET"), mode != .off {
-                t.offer(.kasanShadowOffset, off, src("CONFIG_KASAN_SHADOW_OFFSET"))
+    /// How many pages a release's fixmap marker spans for a configuration's options.
+    typealias FixmapPages = @Sendable (_ pageSize: Int, _ ghes: Bool, _ sdei: Bool, _ unmapKernelAtEL0: Bool,
+                                       _ relocatable: Bool) -> UInt64
+
+    /// A release's config facts: KASAN and the fixmap size (by `fixmap`) from `config`, or,
+    /// without one, a typical distribution kernel's fixmap (Debian arm64: GHES, SDEI,
+    /// UNMAP_KERNEL_AT_EL0, RELOCATABLE).
+    static func configFacts(fixmap: @escaping FixmapPages) -> @Sendable (inout FactTable, KernelConfig?, LayoutContext) -> Void {
+        { t, config, c in
+            if let cfg = config {
+                let src = cfg.source
+                let generic = cfg.isEnabled("KASAN_GENERIC"), sw = cfg.isEnabled("KASAN_SW_TAGS")
+                let mode: KasanMode = sw ? .softwareTags : generic ? .generic : .off
+                t.offer(.kasan, mode.rawValue, src("CONFIG_KASAN_GENERIC / CONFIG_KASAN_SW_TAGS"))
+                if let off = cfg.number("KASAN_SHADOW_OFFSET"), mode != .off {
+                    t.offer(.kasanShadowOffset, off, src("CONFIG_KASAN_SHADOW_OFFSET"))
+                }
+                t.offer(.fixmapPages,
+                        fixmap(c.pageSize, cfg.isEnabled("ACPI_APEI_GHES"), cfg.isEnabled("ARM_SDE_INTERFACE"),
+                               cfg.isEnabled("UNMAP_KERNEL_AT_EL0"), cfg.isEnabled("RELOCATABLE")),
+                        src("fixmap entries (ACPI_APEI_GHES, ARM_SDE_INTERFACE, UNMAP_KERNEL_AT_EL0, RELOCATABLE)"))
             }
-            t.offer(.fixmapPages,
-                    fixmapPages(pageSize: c.pageSize, ghes: cfg.isEnabled("ACPI_APEI_GHES"), sdei: cfg.isEnabled("ARM_SDE_INTERFACE"),
-                                unmapKernelAtEL0: cfg.isEnabled("UNMAP_KERNEL_AT_EL0"), relocatable: cfg.isEnabled("RELOCATABLE")),
-                    src("fixmap entries (ACPI_APEI_GHES, ARM_SDE_INTERFACE, UNMAP_KERNEL_AT_EL0, RELOCATABLE)"))
+            t.offer(.fixmapPages, fixmap(c.pageSize, true, true, true, true),
+                    .defaultValue("typical distribution kernel: GHES, SDEI, UNMAP_KERNEL_AT_EL0, RELOCATABLE; pass --kernel-config"))
         }
-        t.offer(.fixmapPages, fixmapPages(pageSize: c.pageSize, ghes: true, sdei: true, unmapKernelAtEL0: true, relocatable: true),
-                .defaultValue("typical distribution kernel: GHES, SDEI, UNMAP_KERNEL_AT_EL0, RELOCATABLE; pass --kernel-config"))
     }
 
     /// Every layout value not known yet, from the granule and VA size (`structPageShift` is

@@ -31,7 +31,8 @@ extension ARM64Port {
         },
         markerAdvance: .alsoAfterEveryNote, checkUsesMarkers: false, kasanEarlyShadowShortcut: true,
         configurations: [(4096, [39, 48, 52]), (16384, [36, 47, 48, 52]), (65536, [42, 48, 52])],
-        configFacts: configFacts6_12, derivedFacts: derivedFacts6_12)
+        configFacts: configFacts(fixmap: { fixmapPages6_12(pageSize: $0, ghes: $1, sdei: $2, unmapKernelAtEL0: $3, relocatable: $4) }),
+        derivedFacts: derivedFacts6_12)
     .withLevelNames { levels in
         // 6.12 names its levels PGD, P4D, PUD, PMD, PTE whatever is folded; note_page
         // renames a folded p4d or pud to PGD, but not a folded pmd: with 2 levels a block
@@ -79,25 +80,6 @@ extension ARM64Port {
         if unmapKernelAtEL0 { permanent += relocatable ? 4 : 3 }
         let bootSlots = UInt64((256 << 10) / pageSize + 1) * 7
         return permanent + bootSlots + 5
-    }
-
-    /// KASAN and the fixmap size from `config`, or a distribution kernel's fixmap without one.
-    @Sendable static func configFacts6_12(_ t: inout FactTable, config: KernelConfig?, context c: LayoutContext) {
-        if let cfg = config {
-            let src = FactSource.config
-            let generic = cfg.isEnabled("KASAN_GENERIC"), sw = cfg.isEnabled("KASAN_SW_TAGS")
-            let mode: KasanMode = sw ? .softwareTags : generic ? .generic : .off
-            t.offer(.kasan, mode.rawValue, src("CONFIG_KASAN_GENERIC / CONFIG_KASAN_SW_TAGS"))
-            if let off = cfg.number("KASAN_SHADOW_OFFSET"), mode != .off {
-                t.offer(.kasanShadowOffset, off, src("CONFIG_KASAN_SHADOW_OFFSET"))
-            }
-            t.offer(.fixmapPages,
-                    fixmapPages6_12(pageSize: c.pageSize, ghes: cfg.isEnabled("ACPI_APEI_GHES"), sdei: cfg.isEnabled("ARM_SDE_INTERFACE"),
-                                    unmapKernelAtEL0: cfg.isEnabled("UNMAP_KERNEL_AT_EL0"), relocatable: cfg.isEnabled("RELOCATABLE")),
-                    src("fixed addresses (ACPI_APEI_GHES, ARM_SDE_INTERFACE, UNMAP_KERNEL_AT_EL0, RELOCATABLE)"))
-        }
-        t.offer(.fixmapPages, fixmapPages6_12(pageSize: c.pageSize, ghes: true, sdei: true, unmapKernelAtEL0: true, relocatable: true),
-                .defaultValue("typical distribution kernel: GHES, SDEI, UNMAP_KERNEL_AT_EL0, RELOCATABLE; pass --kernel-config"))
     }
 
     /// Every layout value not known yet, from 6.12's formulas.
