@@ -6,7 +6,7 @@ import Testing
 /// kernel's own `address_markers[]`), the 6.12 profiles alone must reproduce the kernel's text.
 @Suite("Linux 6.12 profiles")
 struct KernelProfile6_12Tests {
-    static let cases = ["arm64-4k-48-6.12", "arm64-4k-52-lpa2-6.12", "arm64-16k-47-6.12", "arm64-64k-52-6.12", "x86_64-4level-6.12", "x86_64-5level-6.12", "x86_64-kaslr-pti-6.12"]
+    static let cases = ["arm64-4k-48-6.12", "arm64-4k-52-lpa2-6.12", "arm64-16k-47-6.12", "arm64-64k-52-6.12", "arm64-4k-48-kasan-6.12", "x86_64-4level-6.12", "x86_64-5level-6.12", "x86_64-kaslr-pti-6.12"]
 
     @Test("with --kernel-config the 6.12 profile's formulas print the kernel's text byte for byte", arguments: cases)
     func configOnly(_ name: String) throws {
