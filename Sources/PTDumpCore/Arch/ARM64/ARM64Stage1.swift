@@ -55,22 +55,19 @@ public struct ARM64Stage1: Architecture {
     }
 
     public func classify(_ e: UInt64, level: Int) -> EntryClass {
-        guard e & 1 != 0 else { return .hole }
-        if e & 2 != 0 { return .table(PhysicalAddress(e & addressMask)) }
-        return blockAllowed(hardwareLevel: hardwareLevel(level)) ? .leaf : .hole
+        VMSADescriptor.classify(e, addressMask: addressMask, blockAllowed: blockAllowed(hardwareLevel: hardwareLevel(level)))
     }
 
     /// The descriptor's attribute bits; 0 for an invalid one (bit 0 clear, or a reserved
     /// 0b01 at the last level).
     @inline(__always) public func prot(_ e: UInt64, kernelLevel: Int) -> UInt64 {
-        guard e & 1 != 0, kernelLevel != 4 || e & 2 != 0 else { return 0 }
-        return e & Self.protMask
+        VMSADescriptor.prot(e, kernelLevel: kernelLevel, protMask: Self.protMask)
     }
 
     @inline(__always) public func effective(_ e: UInt64, parent: UInt64?) -> UInt64 { 0 }
 
     public func outputAddress(_ e: UInt64, level: Int) -> PhysicalAddress {
-        PhysicalAddress(e & addressMask & ~((UInt64(1) << UInt64(levels[level].shift)) - 1))
+        VMSADescriptor.outputAddress(e, addressMask: addressMask, shift: levels[level].shift)
     }
 
     /// Low-half addresses have no bit above the VA size set; in a two-range regime high-half

@@ -51,22 +51,19 @@ public struct ARM64Stage2: Architecture {
     public var concatenatedTables: Int { max(1, levels[0].entries >> (pageShift - 3)) }
 
     public func classify(_ e: UInt64, level: Int) -> EntryClass {
-        guard e & 1 != 0 else { return .hole }
-        if e & 2 != 0 { return .table(PhysicalAddress(e & addressMask)) }
         let hw = hardwareLevel(level)
-        return (pageShift == 12 ? (hw == 1 || hw == 2) : hw == 2) ? .leaf : .hole
+        return VMSADescriptor.classify(e, addressMask: addressMask, blockAllowed: pageShift == 12 ? (hw == 1 || hw == 2) : hw == 2)
     }
 
     /// The descriptor's attribute bits; 0 for an invalid one.
     @inline(__always) public func prot(_ e: UInt64, kernelLevel: Int) -> UInt64 {
-        guard e & 1 != 0, kernelLevel != 4 || e & 2 != 0 else { return 0 }
-        return e & Self.protMask
+        VMSADescriptor.prot(e, kernelLevel: kernelLevel, protMask: Self.protMask)
     }
 
     @inline(__always) public func effective(_ e: UInt64, parent: UInt64?) -> UInt64 { 0 }
 
     public func outputAddress(_ e: UInt64, level: Int) -> PhysicalAddress {
-        PhysicalAddress(e & addressMask & ~((UInt64(1) << UInt64(levels[level].shift)) - 1))
+        VMSADescriptor.outputAddress(e, addressMask: addressMask, shift: levels[level].shift)
     }
 
     /// IPAs have no bit above the IPA size set.
