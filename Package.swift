@@ -28,7 +28,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "PTDumpCore", dependencies: ["CLibElf", "CLibKdumpFile", "CZlib"]),
+        // LZO, snappy and zstd, for the pages of kdump-compressed dumps (zlib comes from CZlib).
+        // The same libraries libkdumpfile links; libkdumpfile-dev depends on their -dev packages.
+        .systemLibrary(
+            name: "CDecompress",
+            providers: [.apt(["liblzo2-dev", "libsnappy-dev", "libzstd-dev"])]
+        ),
+        .target(name: "PTDumpCore", dependencies: ["CLibElf", "CLibKdumpFile", "CZlib", "CDecompress"]),
         .executableTarget(
             name: "ptdump",
             dependencies: [

@@ -116,6 +116,9 @@ extension Array where Element == UInt8 {
     mutating func setLE(_ at: Int, _ size: Int, _ value: UInt64) {
         for i in 0..<size { self[at + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
     }
+    func readBE(_ at: Int, _ size: Int) -> UInt64 {
+        (0..<size).reduce(UInt64(0)) { $0 << 8 | UInt64(self[at + $1]) }
+    }
     mutating func setBE(_ at: Int, _ size: Int, _ value: UInt64) {
         for i in 0..<size { self[at + i] = UInt8(truncatingIfNeeded: value >> (8 * (size - 1 - i))) }
     }

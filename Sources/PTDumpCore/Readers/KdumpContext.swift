@@ -76,18 +76,4 @@ final class KdumpContext {
         }
         return out
     }
-
-    /// Reads one page at machine-physical address `pa` into `buffer` (its whole size).
-    /// Returns nil on success, else the library's status and message.
-    func readPage(_ pa: UInt64, into buffer: inout [UInt8]) -> (status: kdump_status, message: String)? {
-        var length = buffer.count
-        // KDUMP_KPHYSADDR would make libkdumpfile set up Linux address translation first (and fail
-        // on dumps it cannot fully describe: "Cannot determine 5-level paging"); for a dump that
-        // is not of a Xen guest, kernel-physical and machine-physical addresses are the same.
-        let status = buffer.withUnsafeMutableBytes {
-            kdump_read(ctx, KDUMP_MACHPHYSADDR, kdump_addr_t(pa), $0.baseAddress, &length)
-        }
-        if status == KDUMP_OK { return nil }
-        return (status, lastError)
-    }
 }

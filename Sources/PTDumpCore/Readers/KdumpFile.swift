@@ -5,7 +5,8 @@ import Glibc
 
 /// A makedumpfile kdump-compressed dump (`makedumpfile -c|-l|-p|-z`, the usual `/var/crash`
 /// format; QEMU `dump-guest-memory -z|-l|-s`), read page by page through libkdumpfile: only the
-/// pages asked for are decompressed, each once while it stays in a small cache. Also reads the
+/// pages asked for are decompressed (by `KdumpPageDecoder`, from the page descriptors; libkdumpfile
+/// reads the header, bitmaps and notes), each once while it stays in a small cache. Also reads the
 /// flattened form (`makedumpfile -F`, rearranged into a temporary file first), a pipe (copied
 /// first), and the parts of a `makedumpfile --split` set.
 ///
@@ -34,6 +35,10 @@ public final class KdumpFile: @unchecked Sendable {
     /// exclusive. RAM outside these was excluded by the dump level and reads as `.excluded`.
     public let dumpedRegions: [(start: UInt64, end: UInt64)]
 
+    /// Bytes written into temporary files to open the dump: 0 for kdump-compressed files, only
+    /// the header and bitmaps for a flattened file (read in place), everything for a pipe.
+    public var copiedBytes: UInt64 { parts.reduce(0) { $0 + $1.copiedBytes } }
+
     /// Pages fetched (and decompressed) from the file so far; cache hits do not count.
     public var pagesRead: Int { state.withLock { $0.pagesRead } }
 
@@ -49,6 +54,7 @@ public final class KdumpFile: @unchecked Sendable {
     private struct ReadState: Sendable {
         var cache = PageCache(capacity: 1024)
         var pagesRead = 0
+        let decoder: KdumpPageDecoder
     }
 
     /// True when `firstBytes` (at least 16 bytes of a file's start) are a kdump-compressed or
@@ -75,7 +81,8 @@ public final class KdumpFile: @unchecked Sendable {
         let name = paths.count == 1 ? first.name : "\(first.name) (+\(paths.count - 1) parts)"
         let h = first.header
         context = try KdumpContext(fds: parts.map(\.fd), name: name)
-        // libkdumpfile caches 1024 decompressed pages by default; ours in front of it is enough.
+        // libkdumpfile reads the header, bitmaps and notes; the pages are read and decompressed
+        // here (KdumpPageDecoder); its own page cache stays small.
         context.set("cache.size", 16)
         // QEMU's dump-guest-memory writes 64 KiB blocks for every arm64 guest; libkdumpfile
         // lays out the bitmap and descriptors in those blocks but then takes the kernel's
@@ -100,7 +107,7 @@ public final class KdumpFile: @unchecked Sendable {
         let shift = pageShift
         regions = ram.runs.map { ($0.lowerBound << shift, $0.upperBound << shift) }
         dumpedRegions = dumped.runs.map { ($0.lowerBound << shift, $0.upperBound << shift) }
-        state = Mutex(ReadState())
+        state = Mutex(ReadState(decoder: KdumpPageDecoder(pageSize: Int(size))))
 
         headerVersion = h.headerVersion
         compression = h.compression
@@ -154,11 +161,17 @@ public final class KdumpFile: @unchecked Sendable {
             if let p = s.cache.page(pfn) { return p }
             let check = descriptorProblem(pfn)
             if let problem = check.problem { throw .corrupt(firstByte, problem) }
-            var buffer = [UInt8](repeating: 0, count: pageSize)
-            if let failure = context.readPage(pfn << pageShift, into: &buffer) {
-                guard let d = check.descriptor, let part = check.part else { throw .corrupt(firstByte, failure.message) }
+            guard let d = check.descriptor, let part = check.part else { throw .corrupt(firstByte, "it has no page descriptor") }
+            let data = part.read(at: d.offset, count: Int(d.size))
+            guard data.count == Int(d.size) else {
+                throw .corrupt(firstByte, "its \(d.size) bytes of data at \(hex(d.offset)) lie past the end of \(part.name); the file was cut short")
+            }
+            let buffer: [UInt8]
+            switch s.decoder.decode(data, flags: d.flags) {
+            case .success(let page): buffer = page
+            case .failure(let f):
                 throw .corrupt(firstByte, "its \(d.size) bytes of \(DiskDumpHeader.compressionName(d.flags)) data at "
-                    + "\(hex(d.offset)) in \(part.name) do not decompress (libkdumpfile: \(failure.message))")
+                    + "\(hex(d.offset)) in \(part.name) do not decompress (\(f.message))")
             }
             s.pagesRead += 1
             s.cache.insert(pfn, buffer)

@@ -56,24 +56,30 @@ struct KdumpInputStream {
         while done < count {
             let bytes = read(Int(min(count - done, UInt64(chunk))))
             if bytes.isEmpty { break }
-            var written = 0
-            while written < bytes.count {
-                let w = bytes.withUnsafeBytes { buf in
-                    pwrite(out, buf.baseAddress! + written, bytes.count - written, off_t(offset + done) + off_t(written))
-                }
-                if w < 0 && errno == EINTR { continue }
-                if w <= 0 { return UInt64.max }
-                written += w
-            }
+            guard Self.write(bytes, to: out, at: offset + done) else { return UInt64.max }
             done += UInt64(bytes.count)
         }
         return done
     }
 
+    /// Writes all of `bytes` to `fd` at `offset`; false when writing failed (`errno` set).
+    static func write(_ bytes: [UInt8], to fd: Int32, at offset: UInt64) -> Bool {
+        var written = 0
+        while written < bytes.count {
+            let w = bytes.withUnsafeBytes { buf in
+                pwrite(fd, buf.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
+            }
+            if w < 0 && errno == EINTR { continue }
+            if w <= 0 { return false }
+            written += w
+        }
+        return true
+    }
+
     /// Copies `prefix` and then everything left of the input into a new unlinked temporary file.
     mutating func spool(prefix: [UInt8], name: String) throws(ImageError) -> Int32 {
         let out = try Self.temporaryFile()
-        let ok = prefix.withUnsafeBytes { pwrite(out, $0.baseAddress, prefix.count, 0) } == prefix.count
+        let ok = Self.write(prefix, to: out, at: 0)
         guard ok, copy(UInt64.max, to: out, at: UInt64(prefix.count)) != UInt64.max else {
             let why = String(cString: strerror(errno))
             close(out)
