@@ -72,3 +72,24 @@ extension InfoReport {
         }
     }
 }
+
+extension InfoReport {
+    /// The memory map `--check-tables` compares leaves with: how many RAM regions, or for a
+    /// compact image without a record, that there is none.
+    public static func writeMemoryMap(_ map: [PhysicalRange]?, compact: Bool, out: TextOutput) {
+        guard compact else { return }
+        let line = map.map { m in "\(m.count) RAM region\(m.count == 1 ? "" : "s"), \(m.reduce(UInt64(0)) { $0 &+ $1.size }) bytes" }
+            ?? "none (an image saved without a memory-map record: --check-tables skips outside-memory)"
+        out.write("memory map".padding(to: 20) + line + (map != nil ? "  [PTDUMP note ram]" : "") + "\n")
+    }
+
+    /// The physical-address width (x86 MAXPHYADDR) and where it came from, or why it is unknown.
+    public static func writeAddressWidth(_ outcome: PhysicalAddressWidth.Outcome, out: TextOutput) {
+        let k = "phys bits".padding(to: 20)
+        switch outcome {
+        case .known(let f): out.write(k + "\(f.value)  [\(f.source)]\n")
+        case .unknown(let why): out.write(k + "unknown  [\(why)]\n")
+        case .notApplicable: break
+        }
+    }
+}

@@ -34,6 +34,8 @@ public enum ElfCoreLoader {
                 image.cpuNotes.append(n)
             case "PTDUMP":
                 image.ptdumpNote = try CompactImage.parseNote(n.desc)
+                // The optional memory-map record is checked once, here.
+                _ = try CompactImageMemoryMap.read(image)
             default:
                 break
             }

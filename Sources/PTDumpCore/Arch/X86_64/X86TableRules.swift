@@ -37,6 +37,11 @@ extension X86_64: ArchitectureTableRules {
             hardwareUpdated: X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue,
             // ISA_START_ADDRESS…ISA_END_ADDRESS: the first megabyte is in the direct map whatever
             // RAM there is (the VGA window at 0xa0000 is not RAM; MTRRs make it uncached).
-            mappedWhateverIsThere: [PhysicalRange(start: 0xa_0000, end: 0x10_0000)])
+            mappedWhateverIsThere: [PhysicalRange(start: 0xa_0000, end: 0x10_0000)],
+            // SDM 4.5: bits 51:MAXPHYADDR of every paging-structure entry are reserved (the
+            // #PF with RSVD set). The SME bit (`pfnMask` lacks it) lies above the width the kernel
+            // records — AMD reduces `x86_phys_bits` by it — and is not reserved.
+            addressWidth: AddressWidthRule(highestBit: 51, widths: 32...52,
+                                           exempt: 0x000f_ffff_ffff_f000 & ~pfnMask, name: "MAXPHYADDR"))
     }
 }
