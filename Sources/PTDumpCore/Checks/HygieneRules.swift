@@ -121,6 +121,13 @@ public struct HygieneRules: Sendable {
     /// Physical ranges the kernel maps as normal memory whatever the machine has there (x86's
     /// legacy ISA window in the direct map): not outside-memory findings.
     public var mappedWhateverIsThere: [PhysicalRange]
+    /// The marker region from which on every address space's top-level table repeats the
+    /// kernel root's entries (x86: `Kernel Space`, copied into each PGD by `pgd_alloc` and kept
+    /// in step by `sync_global_pgds`); nil: top-level tables are not copies of each other.
+    public var sharedTopLevelFrom: String? = nil
+    /// Regions inside the shared part that each address space maps for itself (x86's LDT
+    /// remap slot with PTI, EFI's own PGD).
+    public var perProcessRegions: [String] = []
     /// Address bits reserved above the physical-address width, when the architecture has them.
     public var addressWidth: AddressWidthRule? = nil
 

@@ -74,6 +74,10 @@ public enum TableHygiene {
                                                       first: f, last: l, detail: "cannot be read (\(reason))"
                                                         + (v.parent.map { "; linked from entry \($0.index) of the table at \(hex($0.table))" } ?? "")))
             }
+            // Live roots: each CPU's root repeats the kernel root's shared top-level entries.
+            let live = LiveRootComparison(arch: arch, tables: tree.tables, rules: rules).compare(platform: platform, markers: platform.layout.markers)
+            report.findings += live.findings
+            report.skipped += live.skipped
             // Sharing: every table pointed at more than once, unless it only repeats a few entries
             // (KASAN's early shadow, ESPfix's cloned pages).
             let replicas = Replicated(tables: tree.tables, ignoring: rules.hardwareUpdated, validMask: rules.validMask)

@@ -20,6 +20,7 @@ public enum InfoReport {
         if let t = p.translationName { line("translation", t) }
         line("kernel profile", p.profile.value.name, p.profile.source)
         for r in p.extraCheckRoots { line("check root", hex(r.value), r.source) }
+        for r in p.cpuRoots { line("cpu root", hex(r.value), r.source) }
         for (key, fact) in p.layout.facts { line(key.name, hex(fact.value), fact.source) }
         for r in p.layout.ranges { line("walk range", hex16(r.first) + "-" + hex16(r.last)) }
         for m in p.layout.markers {
