@@ -37,7 +37,7 @@ struct PTDump: ParsableCommand {
     @Flag(help: "Check for W+X mappings as CONFIG_DEBUG_WX does; exit 1 when any exist.")
     var checkWx = false
 
-    @Flag(help: "Check the page tables' hygiene (empty or shared tables, reserved bits, leaves outside memory, contiguous hints); exit 1 when any finding.")
+    @Flag(help: "Check the page tables' hygiene (empty or shared tables, reserved bits, leaves outside memory, contiguous hints, break-before-make evidence); exit 1 when any finding.")
     var checkTables = false
 
     @Flag(help: "Print statistics of the page tables: tables and entries per level, the memory they hold, shared tables, pages and blocks mapped per region.")
