@@ -21,6 +21,13 @@ struct LiveRootComparison<A: Architecture> {
         let vaBits = UInt64(platform.vaBits.value)
         let ignore = rules.hardwareUpdated
         var findings: [HygieneFinding] = [], skipped: [String] = []
+        // The per-process regions, [first, last]: an entry whose span touches one is skipped
+        // (EFI's area shares the kernel image's top-level entry, x86's slot 511).
+        var perProcess: [(UInt64, UInt64)] = []
+        for (k, m) in markers.enumerated() where rules.perProcessRegions.contains(m.name) {
+            let next = markers[(k + 1)...].first { $0.start > m.start }?.start.rawValue
+            perProcess.append((m.start.rawValue, next.map { $0 &- 1 } ?? UInt64.max))
+        }
         var seen: Set<PhysicalAddress> = []
         for cpu in others where seen.insert(cpu.value).inserted {
             guard let t = try? tables.table(at: cpu.value, level: 0) else {
@@ -39,7 +46,8 @@ struct LiveRootComparison<A: Architecture> {
             }
             for i in 0..<min(t.entries, kernel.entries) {
                 let va = address(i, L.shift, vaBits)
-                guard va >= start.rawValue, !rules.perProcessRegions.contains(region(of: VirtualAddress(va), markers)) else { flush(); continue }
+                let last = va &+ ((UInt64(1) << UInt64(L.shift)) &- 1)
+                guard va >= start.rawValue, !perProcess.contains(where: { $0.0 <= last && va <= $0.1 }) else { flush(); continue }
                 let a = kernel[i], b = t[i]
                 guard a & rules.validMask != 0 || b & rules.validMask != 0, a & ~ignore != b & ~ignore else { flush(); continue }
                 if let r = run, r.last == i - 1 { run?.last = i; run?.count = r.count + 1 } else { flush(); run = (i, i, 1, b, a) }
@@ -54,9 +62,5 @@ struct LiveRootComparison<A: Architecture> {
         let va = UInt64(i) << UInt64(shift)
         guard vaBits > 0, vaBits < 64, va >> (vaBits - 1) & 1 == 1 else { return va }
         return va | ~((UInt64(1) << vaBits) - 1)
-    }
-
-    private func region(of va: VirtualAddress, _ markers: [AddressMarker]) -> String {
-        markers.last { $0.start <= va }?.name ?? ""
     }
 }
