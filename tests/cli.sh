@@ -658,6 +658,87 @@ fi
 run --check-tables --check-wx "$S4/image.ptd"
 if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ]; then ok "--check-tables is a mode of its own"; else not_ok "--check-tables is a mode of its own" "exit $rc"; fi
 
+# x86 bits 51:MAXPHYADDR: skipped with the reason when the width is unknown; --phys-bits,
+# a compact image's record or the kernel's boot_cpu_data give it.
+run --check-tables "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && grep -q '^not checked: reserved bits 51:MAXPHYADDR: MAXPHYADDR is unknown (.*--phys-bits N)$' "$TMP/out" &&
+    grep -q '^not checked: outside-memory: the compact image holds only page tables and no memory-map record' "$TMP/out"; then
+    ok "--check-tables says which checks it skipped and why"
+else
+    not_ok "--check-tables says which checks it skipped and why" "exit $rc" "$(grep 'not checked' "$TMP/out")"
+fi
+run --check-tables --phys-bits 40 "$S4/image.ptd"
+if [ "$rc" -eq 0 ] && ! grep -q 'MAXPHYADDR' "$TMP/out" && grep -q 'passed, no findings' "$TMP/out"; then
+    ok "--check-tables --phys-bits 40 checks bits 51:40 (clean)"
+else
+    not_ok "--check-tables --phys-bits 40 checks bits 51:40 (clean)" "exit $rc" "$(head -n 2 "$TMP/out")"
+fi
+expect_error "--phys-bits out of range" "$S4/image.ptd" --check-tables --phys-bits 60 "$S4/image.ptd"
+expect_error "--phys-bits on an arm64 image" "${ARM64_SAMPLES[0]}/image.ptd" --check-tables --phys-bits 40 "${ARM64_SAMPLES[0]}/image.ptd"
+run --phys-bits 40 "$S4/image.ptd"
+if [ "$rc" -eq 2 ] && grep -q -- '--phys-bits applies to --check-tables, --info and --save' "$TMP/err"; then
+    ok "--phys-bits needs a mode that uses it"
+else
+    not_ok "--phys-bits needs a mode that uses it" "exit $rc" "$(cat "$TMP/err")"
+fi
+K612=samples/x86_64-4level-6.12
+run --info --system-map "$K612/System.map" "$K612/vmcore.qemu-zlib.kdump"
+if [ "$rc" -eq 0 ] && grep -q '^phys bits           40  \[read from memory at boot_cpu_data.x86_phys_bits (boot_cpu_data 0xffffffff816c2780 + 33' "$TMP/out"; then
+    ok "--info reads MAXPHYADDR from boot_cpu_data (6.12 layout)"
+else
+    not_ok "--info reads MAXPHYADDR from boot_cpu_data (6.12 layout)" "exit $rc" "$(grep 'phys bits' "$TMP/out")"
+fi
+run --save "$TMP/k612.ptd" --system-map "$K612/System.map" "$K612/vmcore.qemu-zlib.kdump"
+run --info "$TMP/k612.ptd"
+if [ "$rc" -eq 0 ] && grep -q '^phys bits           40  \[PTDUMP note phys_bits\]' "$TMP/out" &&
+    grep -q '^memory map          4 RAM regions, 151126016 bytes  \[PTDUMP note ram\]' "$TMP/out"; then
+    ok "--save records MAXPHYADDR and the memory map"
+else
+    not_ok "--save records MAXPHYADDR and the memory map" "exit $rc" "$(grep -E 'phys bits|memory map' "$TMP/out")"
+fi
+run --check-tables "$TMP/k612.ptd"
+if [ "$rc" -eq 0 ] && ! grep -q 'not checked' "$TMP/out" && grep -q 'passed, no findings' "$TMP/out"; then
+    ok "--check-tables on a compact image with its record runs every check"
+else
+    not_ok "--check-tables on a compact image with its record runs every check" "exit $rc" "$(head -n 3 "$TMP/out")"
+fi
+run "$TMP/k612.ptd"
+if [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$K612/expected.txt"; then
+    ok "a compact image with the record prints the kernel's text"
+else
+    not_ok "a compact image with the record prints the kernel's text" "exit $rc"
+fi
+if have python3; then
+    cp "$S4/image.ptd" "$TMP/bit44.ptd"
+    python3 - "$TMP/bit44.ptd" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = bytearray(open(path, 'rb').read())
+phoff, = struct.unpack_from('<Q', data, 32)
+phentsize, phnum = struct.unpack_from('<HH', data, 54)
+def offset(pa):
+    for i in range(phnum):
+        t, _, off, _, paddr, filesz = struct.unpack_from('<IIQQQQ', data, phoff + i * phentsize)
+        if t == 1 and paddr <= pa < paddr + filesz:
+            return off + pa - paddr
+    raise SystemExit('no segment holds %#x' % pa)
+o = offset(0x3dc000)                    # the pte table of 0xffff888001400000: its first entry
+e, = struct.unpack_from('<Q', data, o)
+struct.pack_into('<Q', data, o, e | (1 << 44))
+open(path, 'wb').write(data)
+PY
+    run --check-tables --phys-bits 40 "$TMP/bit44.ptd"
+    if [ "$rc" -eq 1 ] && grep -q '^reserved-bits: pte table at 0x3dc000, VA 0xffff888001400000-0xffff888001400fff, entry 0: reserved bits 51:40 (above MAXPHYADDR 40)' "$TMP/out"; then
+        ok "--check-tables --phys-bits finds bit 44 set in a pte"
+    else
+        not_ok "--check-tables --phys-bits finds bit 44 set in a pte" "exit $rc (want 1)" "$(head -n 2 "$TMP/out")"
+    fi
+    run --check-tables --phys-bits 46 "$TMP/bit44.ptd"
+    if [ "$rc" -eq 0 ]; then ok "bit 44 is an address bit with 46 physical bits"; else not_ok "bit 44 is an address bit with 46 physical bits" "exit $rc"; fi
+else
+    skip "--check-tables --phys-bits on a corrupted image" "no python3"
+fi
+
 run --stats "$S4/image.ptd"
 if [ "$rc" -eq 0 ] && [ "$(head -n 1 "$TMP/out")" = "Page tables: 87 tables holding 348K" ] && grep -q '^  High Kernel Mapping ' "$TMP/out"; then
     ok "--stats"

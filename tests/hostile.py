@@ -101,6 +101,22 @@ class Core:
         raise KeyError("no present root entry")
 
 
+def with_note_lines(c, extra):
+    """The image with `extra` (key=value lines) appended to its PTDUMP note: the notes are
+    rewritten at the end of the file and the PT_NOTE header points there."""
+    i = next(i for i in range(c.phnum) if c.ph(i)["type"] == 4)
+    blob = b""
+    for o, name, doff, dsz in c.notes():
+        (_, _, typ) = struct.unpack_from("<III", c.b, o)
+        desc = bytes(c.b[doff:doff + dsz]) + (extra.encode() if name == "PTDUMP" else b"")
+        nm = name.encode() + b"\0"
+        blob += struct.pack("<III", len(nm), len(desc), typ) + nm + bytes((4 - len(nm) % 4) % 4) + desc + bytes((4 - len(desc) % 4) % 4)
+    off = (len(c.b) + 7) & ~7
+    c.b += bytes(off - len(c.b)) + blob
+    struct.pack_into("<IIQQQQQQ", c.b, c.ph(i)["o"], 4, 4, off, 0, 0, len(blob), len(blob), 4)
+    return c
+
+
 def sample(name):
     with open(os.path.join(SAMPLES, name, "image.ptd"), "rb") as f:
         return Core(f.read())
@@ -242,6 +258,26 @@ def cases():
     add(f"{s}-note-levels-9", x)
     add(f"{s}-walk-beyond-reach", base, ["--walk", "0x0000040000000000"], allowed={0, 2})
     add(f"{s}-range-beyond-reach", base, ["--range", "0x40000000000-0x50000000000"], allowed={0, 2})
+
+    # The memory-map record and width of a compact image (ram=, phys_bits=).
+    for name, extra, allowed in [
+            ("ram-overlapping", "ram=0x0,0x2000000\nram=0x1000000,0x8000000\n", E2),
+            ("ram-out-of-order", "ram=0x4000000,0x8000000\nram=0x0,0x1000\n", E2),
+            ("ram-reversed", "ram=0x8000000,0x0\n", E2),
+            ("ram-empty-region", "ram=0x1000,0x1000\n", E2),
+            ("ram-huge", "ram=0x0,0xffffffffffffffff\n", E2),
+            ("ram-beyond-52-bits", "ram=0x0,0x20000000000000\n", E2),
+            ("ram-not-hex", "ram=0xzz,0x1000\n", E2),
+            ("ram-three-fields", "ram=0x0,0x1000,0x2000\n", E2),
+            ("ram-too-many", "".join("ram=%#x,%#x\n" % (i * 0x2000, i * 0x2000 + 0x1000) for i in range(65537)), E2),
+            ("ram-missing-most-memory", "ram=0x0,0x1000\n", {0}),          # --check-tables: outside-memory
+            ("phys-bits-99", "phys_bits=99\n", E2),
+            ("phys-bits-not-a-number", "phys_bits=forty\n", E2),
+            ("phys-bits-below-the-range", "phys_bits=20\n", {0})]:     # only --check-tables/--info/--save check the range
+        x = with_note_lines(sample("x86_64-4level"), extra)
+        add(f"x86_64-4level-note-{name}", x, allowed=allowed)
+    x = with_note_lines(sample("x86_64-4level"), "phys_bits=20\n")
+    add("x86_64-4level-note-phys-bits-below-the-range-info", x, ["--info"], allowed=E2)
 
     x = sample("x86_64-4level")
     x.replace_note_text("VMCOREINFO", "NUMBER(phys_base)=", "NUMBER(phys_bas)=x")

@@ -2,14 +2,23 @@ import ArgumentParser
 import PTDumpCore
 
 extension Actions {
-    /// The machine's memory map as the image knows it: its memory regions, unless it is a
-    /// compact image (those hold only the table pages).
-    var memoryMap: [PhysicalRange]? { image.ptdumpNote.isEmpty ? image.memory.regions : nil }
+    /// The machine's memory map as the image knows it: its memory regions, or for a compact
+    /// image (which holds only table pages) the memory-map record `--save` wrote, if any.
+    var memoryMap: [PhysicalRange]? {
+        image.ptdumpNote.isEmpty ? image.memory.regions : ((try? CompactImageMemoryMap.read(image)) ?? nil)
+    }
+
+    /// The physical-address width for the reserved-bits check (flag, image, kernel variable).
+    func addressWidth() throws(ImageError) -> PhysicalAddressWidth.Outcome {
+        try PhysicalAddressWidth.resolve(image: image, platform: platform, options: options, symbols: { loadSymbols().symbols })
+    }
 
     /// `--check-tables`: one line per finding, the verdict; exit 1 when any finding.
     func checkTables(json: Bool, window: WalkRange?, limits: DumpOptions) throws {
         let report = TableHygiene.check(platform: platform, memory: image.memory, memoryMap: memoryMap, window: window,
-                                        maxRanges: limits.maxRanges, maxTableReferences: limits.maxTableReferences)
+                                        maxRanges: limits.maxRanges, maxTableReferences: limits.maxTableReferences,
+                                        addressWidth: try addressWidth(),
+                                        memoryMapMissing: "the compact image holds only page tables and no memory-map record (saved by an older ptdump, or from a source without one)")
         let out = TextOutput(fd: 1)
         if json {
             for f in report.findings { out.write(f.json + "\n") }

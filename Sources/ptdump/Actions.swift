@@ -17,6 +17,8 @@ struct Actions {
         let symbols = loadSymbols()
         let (p, config) = refinedPlatform(symbols: symbols)
         InfoReport.write(image: image, platform: p, out: out)
+        InfoReport.writeMemoryMap(memoryMap, compact: !image.ptdumpNote.isEmpty, out: out)
+        InfoReport.writeAddressWidth(try addressWidth(), out: out)
         InfoReport.writeSymbols(symbols, out: out)
         InfoReport.writeConfig(options.kernelConfig != nil ? nil : config, out: out)
         try done(out)
@@ -63,7 +65,9 @@ struct Actions {
     }
 
     func save(to path: String) throws {
-        try finish(try ImageSaver.save(to: path, image: image, platform: refinedPlatform().0))
+        let width = try addressWidth()
+        try finish(try ImageSaver.save(to: path, image: image, platform: refinedPlatform().0,
+                                       physicalAddressBits: width.width, memoryMap: memoryMap ?? []))
     }
 
     /// The platform with the facts that are still defaults decided by the dump's own

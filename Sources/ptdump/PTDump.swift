@@ -37,7 +37,7 @@ struct PTDump: ParsableCommand {
     @Flag(help: "Check for W+X mappings as CONFIG_DEBUG_WX does; exit 1 when any exist.")
     var checkWx = false
 
-    @Flag(help: "Check the page tables' hygiene (empty or shared tables, reserved bits, leaves outside memory, contiguous hints); exit 1 when any finding.")
+    @Flag(help: "Check the page tables' hygiene (empty or shared tables, reserved bits, leaves outside memory, contiguous hints, break-before-make evidence); exit 1 when any finding.")
     var checkTables = false
 
     @Flag(help: "Print statistics of the page tables: tables and entries per level, the memory they hold, shared tables, pages and blocks mapped per region.")
@@ -130,6 +130,9 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("With --check-wx: a known, accepted W+X exception, START-END (inclusive) or a symbol; findings it covers are reported as allowed and not counted. Repeatable.", valueName: "RANGE|SYMBOL"))
     var allowWx: [String] = []
 
+    @Option(help: ArgumentHelp("The machine's physical-address width (x86 MAXPHYADDR, 32 to 52) for --check-tables' reserved-bits check, --info and --save; default: a compact image's record, else the kernel's boot_cpu_data.x86_phys_bits read through its symbols.", valueName: "N"))
+    var physBits: Int?
+
     @Option(help: ArgumentHelp("Kernel release whose text and layout to reproduce (e.g. 6.1), when the image does not say it (VMCOREINFO OSRELEASE).", valueName: "X.Y"))
     var kernelVersion: String?
 
@@ -151,6 +154,9 @@ struct PTDump: ParsableCommand {
         if phys && format == nil && checkWx { throw ValidationError("--phys does not apply to --check-wx") }
         if ttbr0 && ttbr1 { throw ValidationError("--ttbr0 and --ttbr1 name different halves: pass one") }
         if !allowWx.isEmpty && !checkWx { throw ValidationError("--allow-wx applies to --check-wx") }
+        if physBits != nil && !(checkTables || info || save != nil) {
+            throw ValidationError("--phys-bits applies to --check-tables, --info and --save")
+        }
     }
 
     mutating func run() throws {
@@ -226,6 +232,7 @@ struct PTDump: ParsableCommand {
         o.translation.user = user
         if let v = pat { o.translation.pageAttributeTable = try address(v, flag: "--pat") }
         o.translation.inputAddressBits = ipaBits
+        o.physicalAddressBits = physBits
         if let m = mair { o.translation.memoryAttributes = try address(m, flag: "--mair") }
         if let path = kernelConfig { o.kernelConfig = KernelConfig(text: try readText(path, flag: "--kernel-config")) }
         if let path = systemMap { o.systemMap = try SystemMap(text: try readText(path, flag: "--system-map")) }

@@ -15,6 +15,13 @@ public struct HygieneFinding: Sendable, Equatable {
         case contiguous
         /// Reserved or must-be-zero bits set, or an encoding the level does not allow.
         case reservedBits = "reserved-bits"
+        /// Break-before-make caught in the act: a contiguous-hint group whose valid entries all
+        /// carry the hint while others are invalid (arm64 requires every entry of a group to be
+        /// invalidated before any is changed, and the kernel sets the hint only on whole groups).
+        case breakBeforeMake = "break-before-make"
+        /// A CPU's live root maps part of the shared kernel half through other top-level entries
+        /// than the kernel's root (a PGD copy out of sync).
+        case liveRoot = "live-root"
         /// A non-zero, valid entry the walk treats as empty (the kernel's `p?d_bad`).
         case badEntry = "bad-entry"
         /// The walk did not report every address once and only once.

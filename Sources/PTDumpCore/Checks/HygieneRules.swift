@@ -56,6 +56,44 @@ public struct ContiguousRule: Sendable {
     }
 }
 
+/// Address bits an entry may not use above the machine's physical-address width (x86: bits
+/// 51:MAXPHYADDR of every entry, leaf and table, are reserved). The width itself is not in the
+/// tables: it comes from `--phys-bits`, a compact image, or the kernel's own record of it.
+public struct AddressWidthRule: Sendable {
+    /// The highest bit of the address field (x86: 51).
+    public var highestBit: Int
+    /// The widths the architecture allows (x86: 32...52); others are refused.
+    public var widths: ClosedRange<Int>
+    /// Bits of the field that are never reserved whatever the width (x86's SME encryption bit,
+    /// VMCOREINFO `NUMBER(sme_mask)`, which sits above the width the kernel records).
+    public var exempt: UInt64
+    /// What the width is called (`MAXPHYADDR`).
+    public var name: String
+
+    public init(highestBit: Int, widths: ClosedRange<Int>, exempt: UInt64 = 0, name: String) {
+        self.highestBit = highestBit
+        self.widths = widths
+        self.exempt = exempt
+        self.name = name
+    }
+
+    /// The reserved bits for `width` physical-address bits: `highestBit:width` without `exempt`.
+    public func mask(width: Int) -> UInt64 {
+        guard width <= highestBit, width >= 0 else { return 0 }
+        let top = highestBit >= 63 ? UInt64.max : (UInt64(1) << UInt64(highestBit + 1)) - 1
+        return top & ~((UInt64(1) << UInt64(width)) - 1) & ~exempt
+    }
+
+    /// The rules it adds for `levels` real levels: every valid entry, leaf and table.
+    func reservedRules(width: Int, levels: Int) -> [ReservedBitsRule] {
+        let m = mask(width: width)
+        guard m != 0, levels > 0 else { return [] }
+        let what = "reserved bits \(highestBit):\(width) (above \(name) \(width))"
+        return [ReservedBitsRule(what, realLevels: 0...(levels - 1), role: .leaf, mask: m),
+                ReservedBitsRule(what, realLevels: 0...(levels - 1), role: .table, mask: m)]
+    }
+}
+
 /// One paging mode's table-hygiene rules, as data: which bits must be zero where, where leaves
 /// may sit, how contiguous hints are laid out, which leaves map device memory.
 public struct HygieneRules: Sendable {
@@ -83,10 +121,21 @@ public struct HygieneRules: Sendable {
     /// Physical ranges the kernel maps as normal memory whatever the machine has there (x86's
     /// legacy ISA window in the direct map): not outside-memory findings.
     public var mappedWhateverIsThere: [PhysicalRange]
+    /// The marker region from which on every address space's top-level table repeats the
+    /// kernel root's entries (x86: `Kernel Space`, copied into each PGD by `pgd_alloc` and kept
+    /// in step by `sync_global_pgds`); nil: top-level tables are not copies of each other.
+    public var sharedTopLevelFrom: String? = nil
+    /// Regions inside the shared part that each address space maps for itself (x86's LDT
+    /// remap slot with PTI, EFI's own PGD).
+    public var perProcessRegions: [String] = []
+    /// Address bits reserved above the physical-address width, when the architecture has them.
+    public var addressWidth: AddressWidthRule? = nil
 
     public init(reserved: [ReservedBitsRule] = [], contiguous: [ContiguousRule] = [], deviceMemory: [AttributeBit]? = nil,
                 badEntriesAreFindings: Bool = true, validMask: UInt64 = 1, freedWhenEmpty: [String] = [],
-                hardwareUpdated: UInt64 = 0, mappedWhateverIsThere: [PhysicalRange] = []) {
+                hardwareUpdated: UInt64 = 0, mappedWhateverIsThere: [PhysicalRange] = [],
+                addressWidth: AddressWidthRule? = nil) {
+        self.addressWidth = addressWidth
         self.mappedWhateverIsThere = mappedWhateverIsThere
         self.freedWhenEmpty = freedWhenEmpty
         self.hardwareUpdated = hardwareUpdated

@@ -24,23 +24,38 @@ public enum TableHygiene {
     /// had (the dump's RAM regions); nil when the image does not say (a compact image holds
     /// only table pages), which skips the outside-memory check.
     /// `maxRanges` and `maxTableReferences` bound the coverage walk as they bound printing.
+    /// `addressWidth` is the physical-address width for the architecture's `AddressWidthRule`
+    /// (x86 bits 51:MAXPHYADDR); unknown, that rule is skipped and the report says why.
+    /// `memoryMapMissing` says why there is no memory map, for the report.
     public static func check(platform: Platform, memory: any PhysicalMemory, memoryMap: [PhysicalRange]?,
                              window: WalkRange? = nil, maxRanges: Int = PageTableDump.defaultMaxRanges,
-                             maxTableReferences: Int = PageTableDump.defaultMaxTableReferences) -> TableHygieneReport {
+                             maxTableReferences: Int = PageTableDump.defaultMaxTableReferences,
+                             addressWidth: PhysicalAddressWidth.Outcome = .notApplicable,
+                             memoryMapMissing: String = "the image holds only page tables, not the machine's memory map") -> TableHygieneReport {
         platform.paging.accept(Check(platform: platform, memory: memory, memoryMap: memoryMap, window: window,
-                                     maxRanges: maxRanges, maxTableReferences: maxTableReferences))
+                                     maxRanges: maxRanges, maxTableReferences: maxTableReferences,
+                                     addressWidth: addressWidth, memoryMapMissing: memoryMapMissing))
     }
 
     private struct Check: ArchitectureVisitor {
         let platform: Platform, memory: any PhysicalMemory, memoryMap: [PhysicalRange]?, window: WalkRange?
         let maxRanges: Int, maxTableReferences: Int
+        let addressWidth: PhysicalAddressWidth.Outcome
+        let memoryMapMissing: String
 
         func visit<A: Architecture>(_ arch: A) -> TableHygieneReport {
             let layout = window.map { platform.layout.restricted(to: $0) } ?? platform.layout
             var report = TableHygieneReport()
-            let rules = (arch as? any ArchitectureTableRules)?.hygiene ?? .none
+            var rules = (arch as? any ArchitectureTableRules)?.hygiene ?? .none
+            if let w = rules.addressWidth {
+                switch addressWidth {
+                case .known(let f): rules.reserved += w.reservedRules(width: f.value, levels: arch.levels.count)
+                case .unknown(let why): report.skipped.append("reserved bits \(w.highestBit):\(w.name): \(w.name) is unknown (\(why))")
+                case .notApplicable: report.skipped.append("reserved bits \(w.highestBit):\(w.name): \(w.name) is unknown; pass --phys-bits N")
+                }
+            }
             var inspector = TableInspector(arch: arch, rules: rules, memoryMap: memoryMap, markers: layout.markers)
-            if memoryMap == nil { report.skipped.append("outside-memory: the image holds only page tables, not the machine's memory map") }
+            if memoryMap == nil { report.skipped.append("outside-memory: \(memoryMapMissing)") }
             if rules.deviceMemory == nil && memoryMap != nil {
                 report.skipped.append("outside-memory: this architecture's entries do not say which leaves map device memory")
             }
@@ -59,6 +74,10 @@ public enum TableHygiene {
                                                       first: f, last: l, detail: "cannot be read (\(reason))"
                                                         + (v.parent.map { "; linked from entry \($0.index) of the table at \(hex($0.table))" } ?? "")))
             }
+            // Live roots: each CPU's root repeats the kernel root's shared top-level entries.
+            let live = LiveRootComparison(arch: arch, tables: tree.tables, rules: rules).compare(platform: platform, markers: platform.layout.markers)
+            report.findings += live.findings
+            report.skipped += live.skipped
             // Sharing: every table pointed at more than once, unless it only repeats a few entries
             // (KASAN's early shadow, ESPfix's cloned pages).
             let replicas = Replicated(tables: tree.tables, ignoring: rules.hardwareUpdated, validMask: rules.validMask)

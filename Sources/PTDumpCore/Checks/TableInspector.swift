@@ -105,6 +105,12 @@ struct TableInspector<A: Architecture> {
             let group = g..<min(g + n, t.entries)
             guard group.contains(where: { t[$0] & rule.bit != 0 && t[$0] & rules.validMask != 0 }) else { continue }
             let e0 = t[g]
+            let invalid = group.filter { t[$0] & rules.validMask == 0 }
+            if !invalid.isEmpty, group.allSatisfy({ t[$0] & rules.validMask == 0 || t[$0] & rule.bit != 0 }) {
+                // Valid entries with the hint, others invalid: a group being rewritten.
+                note(.breakBeforeMake, "contiguous", g, "contiguous group of \(n) entries with \(invalid.count) invalid (first: entry \(invalid[0])) and the others valid with the hint: a break-before-make sequence caught between its steps, or a torn update")
+                continue
+            }
             if let bad = group.first(where: { t[$0] & rule.bit == 0 || t[$0] & rules.validMask == 0 }) {
                 note(.contiguous, "incomplete", g, "incomplete contiguous group of \(n) entries: entry \(bad) lacks the hint or is invalid")
                 continue

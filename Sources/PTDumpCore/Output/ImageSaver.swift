@@ -1,6 +1,9 @@
 /// `--save`: walks as printing and checking would, then writes the pages read.
 public enum ImageSaver {
-    public static func save(to path: String, image: Image, platform p: Platform) throws(ImageError) -> WalkReport {
+    /// `physicalAddressBits` (the width `--check-tables` resolved) and `memoryMap` (the source's
+    /// RAM regions) are recorded in the note when given, for `--check-tables` on the image.
+    public static func save(to path: String, image: Image, platform p: Platform, physicalAddressBits: Int? = nil,
+                            memoryMap: [PhysicalRange] = []) throws(ImageError) -> WalkReport {
         var options = DumpOptions()
         options.collectsTablePages = true
         var report = PageTableDump.print(platform: p, memory: image.memory, options: options, out: TextOutput())
@@ -29,12 +32,14 @@ public enum ImageSaver {
         }
         try CompactImageWriter.write(path: path, arch: p.arch.value, memory: image.memory,
                                      pages: units.filter { image.memory.contains($0, length: pageBytes) || image.memory.contains($0, length: 8) }.sorted(),
-                                     pageBytes: pageBytes, note: note(platform: p).text, vmcoreinfo: image.vmcoreinfo)
+                                     pageBytes: pageBytes,
+                                     note: note(platform: p, physicalAddressBits: physicalAddressBits, memoryMap: memoryMap).text,
+                                     vmcoreinfo: image.vmcoreinfo)
         return report
     }
 
     /// The note that lets the saved image print as `p` does.
-    public static func note(platform p: Platform) -> CompactImageNote {
+    public static func note(platform p: Platform, physicalAddressBits: Int? = nil, memoryMap: [PhysicalRange] = []) -> CompactImageNote {
         var note = CompactImageNote(arch: p.arch.value, levels: p.levels.value, pageSize: p.pageSize.value, vaBits: p.vaBits.value,
                          root: p.root.value,
                          rootLevel: p.rootLevel > 0 ? (PlatformResolver.levelName(p), p.vaBase) : nil,
@@ -42,6 +47,8 @@ public enum ImageSaver {
                          layout: p.layout.facts.map { ($0.key, $0.fact.value) })
         if p.layout.markerSource != nil { note.markers = p.layout.markers }
         note.translation = p.translationNote
+        note.physicalAddressBits = physicalAddressBits
+        note.memoryMap = CompactImageMemoryMap.lines(memoryMap)
         return note
     }
 }

@@ -20,6 +20,7 @@ public enum InfoReport {
         if let t = p.translationName { line("translation", t) }
         line("kernel profile", p.profile.value.name, p.profile.source)
         for r in p.extraCheckRoots { line("check root", hex(r.value), r.source) }
+        for r in p.cpuRoots { line("cpu root", hex(r.value), r.source) }
         for (key, fact) in p.layout.facts { line(key.name, hex(fact.value), fact.source) }
         for r in p.layout.ranges { line("walk range", hex16(r.first) + "-" + hex16(r.last)) }
         for m in p.layout.markers {
@@ -69,6 +70,27 @@ extension InfoReport {
             for (option, value) in c.values.sorted(by: { $0.key < $1.key }) {
                 line("config", "CONFIG_\(option)=\(value)", evidence[option])
             }
+        }
+    }
+}
+
+extension InfoReport {
+    /// The memory map `--check-tables` compares leaves with: how many RAM regions, or for a
+    /// compact image without a record, that there is none.
+    public static func writeMemoryMap(_ map: [PhysicalRange]?, compact: Bool, out: TextOutput) {
+        guard compact else { return }
+        let line = map.map { m in "\(m.count) RAM region\(m.count == 1 ? "" : "s"), \(m.reduce(UInt64(0)) { $0 &+ $1.size }) bytes" }
+            ?? "none (an image saved without a memory-map record: --check-tables skips outside-memory)"
+        out.write("memory map".padding(to: 20) + line + (map != nil ? "  [PTDUMP note ram]" : "") + "\n")
+    }
+
+    /// The physical-address width (x86 MAXPHYADDR) and where it came from, or why it is unknown.
+    public static func writeAddressWidth(_ outcome: PhysicalAddressWidth.Outcome, out: TextOutput) {
+        let k = "phys bits".padding(to: 20)
+        switch outcome {
+        case .known(let f): out.write(k + "\(f.value)  [\(f.source)]\n")
+        case .unknown(let why): out.write(k + "unknown  [\(why)]\n")
+        case .notApplicable: break
         }
     }
 }

@@ -26,6 +26,8 @@ public struct Options: Sendable {
     public var rawBase: PhysicalAddress = 0
     /// `--kernel-version X.Y`: the kernel release whose layout to use.
     public var kernelRelease: KernelRelease?
+    /// `--phys-bits N`: the machine's physical-address width (x86 MAXPHYADDR).
+    public var physicalAddressBits: Int?
     /// `--ttbr0`/`--ttbr1`, `--regime`, `--mair`, `--stage2`, `--ipa-bits`.
     public var translation = TranslationOptions()
 

@@ -12,6 +12,9 @@ public struct Platform: Sendable {
     public var profile: Fact<KernelProfile>
     /// Extra roots whose tables the W^X check walks after the main one (x86 PTI user PGD).
     public var extraCheckRoots: [Fact<PhysicalAddress>] = []
+    /// The roots the CPUs were running on when the image was taken (their kernel half is
+    /// shared with `root`), from CPU notes; `--check-tables` compares them with `root`.
+    public var cpuRoots: [Fact<PhysicalAddress>] = []
     /// Real level of the root table (0 = the top; `--root-level`).
     public var rootLevel = 0
     /// Virtual address the root table's first entry maps (with `--root-level`; `--va-base`).

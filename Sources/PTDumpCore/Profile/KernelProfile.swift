@@ -36,12 +36,18 @@ public struct KernelProfile: Sendable {
     /// Where the last range ends: the address the kernel's final flush (`note_page(st, 0, -1,
     /// 0)`) passes, 0 on most architectures; s390 replaces it with `max_addr`.
     public var finalAddress: @Sendable (LayoutContext) -> UInt64 = { _ in 0 }
+    /// Where this release keeps the CPU's physical-address width (x86's
+    /// `boot_cpu_data.x86_phys_bits`), read through the kernel's symbols for the reserved-bits
+    /// check; nil when the release's architecture has no such field.
+    public var physicalAddressBits: KernelVariableField? = nil
 
     public init(release: KernelRelease, markers: [MarkerSpec], walkRanges: @escaping @Sendable (LayoutContext) -> [WalkRange],
                 markerAdvance: MarkerAdvance, checkUsesMarkers: Bool, kasanEarlyShadowShortcut: Bool,
                 configurations: [(pageSize: Int, vaBits: [Int])],
                 configFacts: @escaping @Sendable (inout FactTable, KernelConfig?, LayoutContext) -> Void,
-                derivedFacts: @escaping @Sendable (inout FactTable, LayoutContext) -> Void) {
+                derivedFacts: @escaping @Sendable (inout FactTable, LayoutContext) -> Void,
+                physicalAddressBits: KernelVariableField? = nil) {
+        self.physicalAddressBits = physicalAddressBits
         self.configFacts = configFacts
         self.derivedFacts = derivedFacts
         self.release = release

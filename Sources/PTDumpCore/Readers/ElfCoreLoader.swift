@@ -34,6 +34,11 @@ public enum ElfCoreLoader {
                 image.cpuNotes.append(n)
             case "PTDUMP":
                 image.ptdumpNote = try CompactImage.parseNote(n.desc)
+                // The optional memory-map record is checked once, here.
+                _ = try CompactImageMemoryMap.read(image)
+                if let t = image.noteValue("phys_bits"), !(Int(t).map { (1...64).contains($0) } ?? false) {
+                    throw ImageError.malformedImageNote("phys_bits=\(t.prefix(20)) is not a width in bits (decimal, 1 to 64)")
+                }
             default:
                 break
             }

@@ -53,6 +53,10 @@ public struct CompactImageNote: Sendable {
     public var markers: [AddressMarker] = []
     /// What walks a translation that is not a Linux kernel's (`translation`, `regime`, …).
     public var translation: [(key: String, value: String)] = []
+    /// The machine's physical-address width (`phys_bits`), when known.
+    public var physicalAddressBits: Int?
+    /// The source's RAM regions (`ram=` lines, `CompactImageMemoryMap`).
+    public var memoryMap: [(key: String, value: String)] = []
 
     public init(arch: ArchKind, levels: Int, pageSize: Int, vaBits: Int, root: PhysicalAddress,
                 rootLevel: (name: String, vaBase: VirtualAddress)? = nil, kernel: KernelRelease? = nil,
@@ -76,6 +80,8 @@ public struct CompactImageNote: Sendable {
         for (key, value) in layout { s += "layout.\(key.name)=\(hex(value))\n" }
         for m in markers { s += "marker=\(hex(m.start)),\(m.maxLines),\(m.name)\n" }
         for (key, value) in translation { s += "\(key)=\(value)\n" }
+        if let n = physicalAddressBits { s += "phys_bits=\(n)\n" }
+        for (key, value) in memoryMap { s += "\(key)=\(value)\n" }
         return s
     }
 }

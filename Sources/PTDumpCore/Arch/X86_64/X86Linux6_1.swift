@@ -24,7 +24,20 @@ extension X86_64Port {
         walkRanges: { walkRanges(fiveLevel: $0.levels == 5) },
         markerAdvance: .oneStepOnFlush, checkUsesMarkers: true, kasanEarlyShadowShortcut: true,
         configurations: [(4096, [48, 57])],
-        configFacts: configFacts, derivedFacts: { _, _ in })
+        configFacts: configFacts, derivedFacts: { _, _ in },
+        physicalAddressBits: physBits6_1)
+
+    /// `boot_cpu_data.x86_phys_bits` in 6.1's `struct cpuinfo_x86`
+    /// (`arch/x86/include/asm/processor.h`): four `__u8` (family, vendor, model, stepping), the
+    /// `int x86_tlbsize`, then — with `CONFIG_X86_VMX_FEATURE_NAMES` — `__u32
+    /// vmx_capability[NVMXINTS]` (NVMXINTS = 5), then `__u8 x86_virt_bits` and `__u8
+    /// x86_phys_bits`. `x86_virt_bits` (48 or 57 from CPUID 0x80000008, 48 without it) is the
+    /// witness that the layout is the right one.
+    static let physBits6_1 = KernelVariableField(
+        symbol: "boot_cpu_data", field: "x86_phys_bits",
+        layouts: [.init(options: ["X86_VMX_FEATURE_NAMES": true], offset: 29, witnessOffset: 28, witnessValues: [48, 57]),
+                  .init(options: ["X86_VMX_FEATURE_NAMES": false], offset: 9, witnessOffset: 8, witnessValues: [48, 57])],
+        valid: 32...52, unknowableWith: ["RANDSTRUCT_FULL", "RANDSTRUCT_PERFORMANCE"])
 
     /// `PGDIR_SHIFT`.
     private static func pgdirShift(_ c: LayoutContext) -> UInt64 { c.levels == 5 ? 48 : 39 }

@@ -9,6 +9,17 @@ extension X86_64Port {
         var p = linux6_1
         p.release = KernelRelease(6, 12)
         p.configAliases = ["MITIGATION_PAGE_TABLE_ISOLATION": "PAGE_TABLE_ISOLATION"]
+        p.physicalAddressBits = physBits6_12
         return p
     }()
+
+    /// `boot_cpu_data.x86_phys_bits` in 6.12's `struct cpuinfo_x86`: a 4-byte union (model,
+    /// family, vendor, reserved), `__u8 x86_stepping`, the `int x86_tlbsize` (aligned to 8),
+    /// then — with `CONFIG_X86_VMX_FEATURE_NAMES` — `__u32 vmx_capability[5]`, then
+    /// `x86_virt_bits` (the witness) and `x86_phys_bits`.
+    static let physBits6_12 = KernelVariableField(
+        symbol: "boot_cpu_data", field: "x86_phys_bits",
+        layouts: [.init(options: ["X86_VMX_FEATURE_NAMES": true], offset: 33, witnessOffset: 32, witnessValues: [48, 57]),
+                  .init(options: ["X86_VMX_FEATURE_NAMES": false], offset: 13, witnessOffset: 12, witnessValues: [48, 57])],
+        valid: 32...52, unknowableWith: ["RANDSTRUCT_FULL", "RANDSTRUCT_PERFORMANCE"])
 }

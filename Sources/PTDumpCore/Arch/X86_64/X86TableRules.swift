@@ -17,7 +17,7 @@ extension X86_64: ArchitectureTableRules {
 
     public var hygiene: HygieneRules {
         let n = levels.count
-        return HygieneRules(
+        var rules = HygieneRules(
             reserved: [
                 // A 2M page's address starts at bit 21; bits 20:13 are reserved (bit 12 is PAT).
                 ReservedBitsRule("reserved bits 20:13 of a 2M page", realLevels: (n - 2)...(n - 2), role: .leaf,
@@ -37,6 +37,16 @@ extension X86_64: ArchitectureTableRules {
             hardwareUpdated: X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue,
             // ISA_START_ADDRESS…ISA_END_ADDRESS: the first megabyte is in the direct map whatever
             // RAM there is (the VGA window at 0xa0000 is not RAM; MTRRs make it uncached).
-            mappedWhateverIsThere: [PhysicalRange(start: 0xa_0000, end: 0x10_0000)])
+            mappedWhateverIsThere: [PhysicalRange(start: 0xa_0000, end: 0x10_0000)],
+            // SDM 4.5: bits 51:MAXPHYADDR of every paging-structure entry are reserved (the
+            // #PF with RSVD set). The SME bit (`pfnMask` lacks it) lies above the width the kernel
+            // records — AMD reduces `x86_phys_bits` by it — and is not reserved.
+            addressWidth: AddressWidthRule(highestBit: 51, widths: 32...52,
+                                           exempt: 0x000f_ffff_ffff_f000 & ~pfnMask, name: "MAXPHYADDR"))
+        // Every PGD's kernel half is init_top_pgt's (pgd_alloc copies it, sync_global_pgds
+        // keeps it so), but for the LDT slot (per process with PTI) and EFI (its own PGD).
+        rules.sharedTopLevelFrom = "Kernel Space"
+        rules.perProcessRegions = ["LDT remap", "EFI Runtime Services"]
+        return rules
     }
 }

@@ -135,6 +135,13 @@ public enum X86_64Port: ArchitecturePort {
         if t.flag(.ptiConfigured), let user = ptiUserRoot(tables: tables, root: root.value) {
             platform.extraCheckRoots.append(Fact(user, .inferred("PTI user PGD at root + 4K")))
         }
+        // The PGD each CPU ran on (a process's: its kernel half is a copy of init_top_pgt's);
+        // with PTI, CR3 may name the user copy at +4K, whose kernel copy is 4K below.
+        for (i, cpu) in image.x86CPUStates.enumerated() {
+            var r = cpu.cr3 & 0x000f_ffff_ffff_f000 & ~sme
+            if t.flag(.ptiConfigured) && r & 0x1000 != 0 { r &= ~0x1000 }
+            platform.cpuRoots.append(Fact(PhysicalAddress(r), .cpuNote("CR3 of CPU \(i)")))
+        }
         return platform
     }
 
