@@ -53,6 +53,6 @@ let package = Package(
         // Writes the synthetic images Benchmarks/bench.sh times.
         .executableTarget(name: "ptdump-synth", dependencies: ["PTDumpCore"], path: "Benchmarks/Synth"),
         // Times the kallsyms decode of real dumps (Benchmarks/Kallsyms).
-        .executableTarget(name: "ptdump-kallsyms-bench", dependencies: ["PTDumpCore"], path: "Benchmarks/Kallsyms"),
+        .executableTarget(name: "ptdump-kallsyms-bench", dependencies: ["PTDumpCore"], path: "Benchmarks/Kallsyms", exclude: ["README.md"]),
     ]
 )

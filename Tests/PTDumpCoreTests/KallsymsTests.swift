@@ -146,6 +146,29 @@ import Testing
         #expect(k.address(of: "some_data") == 0xffff_ffff_8120_0000)
     }
 
+    @Test func lookupsByNameCompareBytesAndKeepTheFirst() throws {
+        let syms: [(address: UInt64, type: Character, name: String)] = Self.symbols + [(0xffff_ffff_8200_0000, "t", "__do_something")]
+        let k = try decode(KallsymsWriter(), syms)
+        #expect(k.firstIndex(of: "__do_something") == 2)
+        #expect(k.address(of: "__do_something") == 0xffff_ffff_8100_1230)
+        #expect(k.address(of: "__do_somethin") == nil && k.address(of: "__do_somethingg") == nil && k.address(of: "") == nil)
+        #expect(k.contains("f599") && !k.contains("f600"))
+        #expect(k.addresses(of: ["some_data", "f1", "startup_64", "missing", "__do_something"])
+                == ["some_data": 0xffff_ffff_8120_0000, "f1": 0xffff_ffff_8130_0010, "startup_64": 0xffff_ffff_8100_0000,
+                    "__do_something": 0xffff_ffff_8100_1230])
+        #expect(k.name(at: 3) == "some_data" && k.type(at: 3) == "D" && k.address(at: 3) == 0xffff_ffff_8120_0000)
+    }
+
+    @Test func symbolsGivenOutOfOrderAreSortedStably() {
+        let k = KernelSymbols(symbols: [.init(address: 0x20, type: "T", name: "b"), .init(address: 0x10, type: "t", name: "a"),
+                                        .init(address: 0x20, type: "D", name: "c"), .init(address: 0x10, type: "?", name: "ä")], source: .init("t"))
+        #expect(k.symbols.map(\.name) == ["a", "ä", "b", "c"])
+        #expect(k.symbols.map(\.type) == ["t", "?", "T", "D"])
+        #expect(k.describe(0x25) == "b+0x5")
+        #expect(k.symbols == KernelSymbols(symbols: Array(k.symbols), source: .init("u")).symbols)
+        #expect(k.symbols != KernelSymbols(symbols: Array(k.symbols.dropLast()), source: .init("u")).symbols)
+    }
+
     @Test func theSearchFindsWrittenTablesInEveryLayout() throws {
         for (mode, seqs) in [(KallsymsWriter.Mode.relative, true), (.relative, false), (.absolute, true)] {
             var w = KallsymsWriter(mode: mode, seqsOfNames: seqs)

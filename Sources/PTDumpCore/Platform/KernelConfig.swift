@@ -22,7 +22,16 @@ public struct KernelConfig: Sendable, Equatable {
         case .embedded(let where_): return FactSource("kernel config \(what) (\(where_))")
         case .inferred(let evidence):
             let name = what.hasPrefix("CONFIG_") ? String(what.dropFirst(7)) : what
-            return FactSource("kernel config \(what) inferred from \(evidence[name] ?? "the symbols")")
+            if let e = evidence[name] { return FactSource("kernel config \(what) inferred from \(e)") }
+            // A fact several options decide ("fixmap entries (A, B)", "CONFIG_A / CONFIG_B"):
+            // the evidence of each option named.
+            var named: [String] = []
+            for w in what.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }) {
+                let option = w.hasPrefix("CONFIG_") ? String(w.dropFirst(7)) : String(w)
+                if evidence[option] != nil, !named.contains(option) { named.append(option) }
+            }
+            guard !named.isEmpty else { return FactSource("kernel config \(what) inferred from the symbols") }
+            return FactSource("kernel config \(what) inferred from " + named.map { "\($0): \(evidence[$0] ?? "")" }.joined(separator: "; "))
         }
     }
 

@@ -27,12 +27,19 @@ public enum KallsymsDecoder {
         let count = Int(n64)
         let tokens = try readTokens(memory, location)
         let addresses = try readAddresses(memory, location: location, count: count, offsetMode: offsetMode)
-        let symbols = try readNames(memory, at: location.names, upTo: location.tokenTable, addresses: addresses, tokens: tokens)
-        return KernelSymbols(symbols: symbols, source: source)
+        return try readNames(memory, at: location.names, upTo: location.tokenTable, addresses: addresses, tokens: tokens, source: source)
+    }
+
+    /// The 256 tokens expanded once into one byte buffer: token `t` is
+    /// `bytes[start[t] ..< start[t] + length[t]]`. Each is checked to end inside the bytes read.
+    struct TokenTable {
+        var bytes: [UInt8] = []
+        var start = [Int](repeating: 0, count: 256)
+        var length = [Int](repeating: 0, count: 256)
     }
 
     /// The 256 tokens, each checked to end inside the bytes read.
-    static func readTokens(_ memory: some KernelVirtualMemory, _ l: KallsymsLocation) throws(KallsymsError) -> [[UInt8]] {
+    static func readTokens(_ memory: some KernelVirtualMemory, _ l: KallsymsLocation) throws(KallsymsError) -> TokenTable {
         guard let raw = memory.read(l.tokenIndex, length: 512) else { throw .unreadable("kallsyms_token_index", l.tokenIndex) }
         var index: [Int] = []
         index.reserveCapacity(256)
@@ -46,104 +53,175 @@ public enum KallsymsDecoder {
             table = ProgressiveReader(memory: memory, start: l.tokenTable).prefix(span)
         }
         guard let bytes = table, !bytes.isEmpty else { throw .unreadable("kallsyms_token_table", l.tokenTable) }
-        var tokens: [[UInt8]] = []
-        tokens.reserveCapacity(256)
+        var tokens = TokenTable()
         for (i, start) in index.enumerated() {
             guard start < bytes.count else { throw .badTokens("token \(i) starts at offset \(start), past the \(bytes.count) bytes of the table") }
             guard let end = bytes[start...].firstIndex(of: 0) else { throw .badTokens("token \(i) at offset \(start) runs past the table") }
-            tokens.append(Array(bytes[start..<end]))
+            tokens.start[i] = tokens.bytes.count
+            tokens.length[i] = end - start
+            tokens.bytes += bytes[start..<end]
         }
+        // Slack for the decoder's 8-byte copies.
+        tokens.bytes += [UInt8](repeating: 0, count: 8)
         return tokens
     }
 
     /// The names, one per address: each a length (ULEB128, one or two bytes) and that many
     /// token indexes; the first expanded byte is the symbol's type letter. The names are read
     /// in one piece when the token table follows them (as `scripts/kallsyms` lays them out),
-    /// else as the decode goes; each is expanded into one scratch buffer.
+    /// else as the decode goes.
+    ///
+    /// Two passes over the compressed bytes: the first checks every name and adds up the
+    /// expanded lengths (reading more of the dump as it needs), the second copies the tokens'
+    /// bytes into one buffer of exactly that size. No allocation per symbol.
     static func readNames(_ memory: some KernelVirtualMemory, at start: VirtualAddress, upTo next: VirtualAddress?,
-                          addresses: [UInt64], tokens: [[UInt8]]) throws(KallsymsError) -> [KernelSymbols.Symbol] {
-        var tokenBytes: [UInt8] = []
-        var tokenStart = [Int](repeating: 0, count: 256), tokenLength = [Int](repeating: 0, count: 256)
-        for (i, t) in tokens.enumerated() { tokenStart[i] = tokenBytes.count; tokenLength[i] = t.count; tokenBytes += t }
+                          addresses: [UInt64], tokens: TokenTable, source: FactSource) throws(KallsymsError) -> KernelSymbols {
+        let count = addresses.count
         var reader = ProgressiveReader(memory: memory, start: start)
         if let next, next > start, next - start <= UInt64(reader.limit), let all = memory.read(start, length: Int(next - start)) {
             reader.buffer = all
         }
-        var out: [KernelSymbols.Symbol] = []
-        out.reserveCapacity(addresses.count)
+        // Pass 1: lengths and checks.
+        var total = 0
         var offset = 0
-        var scratch = [UInt8](repeating: 0, count: maxNameBytes + (tokenLength.max() ?? 0))
+        var checked = 0
         var failure: KallsymsError?
-        while out.count < addresses.count {
-            // Decode every symbol the bytes read so far hold; then read more.
+        while checked < count {
             var needed = 0
             reader.buffer.withUnsafeBufferPointer { names in
-                tokenBytes.withUnsafeBufferPointer { tb in
-                    scratch.withUnsafeMutableBufferPointer { sc in
-                        while out.count < addresses.count {
-                            let i = out.count
-                            guard offset < names.count else { needed = offset + 1; return }
-                            var len = Int(names[offset]), head = 1
-                            if len & 0x80 != 0 {
-                                guard offset + 1 < names.count else { needed = offset + 2; return }
-                                len = (len & 0x7f) | Int(names[offset + 1]) << 7
-                                head = 2
+                tokens.length.withUnsafeBufferPointer { tl in
+                    tokens.start.withUnsafeBufferPointer { ts in
+                        tokens.bytes.withUnsafeBufferPointer { tb in
+                            while checked < count {
+                                guard offset < names.count else { needed = offset + 1; return }
+                                var len = Int(names[offset]), head = 1
+                                if len & 0x80 != 0 {
+                                    guard offset + 1 < names.count else { needed = offset + 2; return }
+                                    len = (len & 0x7f) | Int(names[offset + 1]) << 7
+                                    head = 2
+                                }
+                                guard len > 0 else { failure = .badName(symbol: checked, why: "its length is 0"); return }
+                                guard offset + head + len <= names.count else { needed = offset + head + len; return }
+                                var n = 0
+                                for k in offset + head..<offset + head + len { n += tl[Int(names[k])] }
+                                if n > maxNameBytes { failure = .badName(symbol: checked, why: "it expands past \(maxNameBytes) bytes"); return }
+                                // The type letter: the first byte of the first non-empty token.
+                                var letter: UInt8 = 0
+                                for k in offset + head..<offset + head + len where tl[Int(names[k])] > 0 {
+                                    letter = tb[ts[Int(names[k])]]
+                                    break
+                                }
+                                guard n >= 2, letter >= 0x21, letter < 0x7f else {
+                                    failure = .badName(symbol: checked, why: n == 0 ? "it expands to nothing" : "it has no type letter")
+                                    return
+                                }
+                                total += n - 1
+                                offset += head + len
+                                checked += 1
                             }
-                            guard len > 0 else { failure = .badName(symbol: i, why: "its length is 0"); return }
-                            guard offset + head + len <= names.count else { needed = offset + head + len; return }
-                            var n = 0
-                            for k in offset + head..<offset + head + len {
-                                let t = Int(names[k])
-                                let l = tokenLength[t]
-                                if n + l > maxNameBytes { failure = .badName(symbol: i, why: "it expands past \(maxNameBytes) bytes"); return }
-                                let s = tokenStart[t]
-                                for j in 0..<l { sc[n + j] = tb[s + j] }
-                                n += l
-                            }
-                            guard n >= 2, sc[0] >= 0x21, sc[0] < 0x7f else {
-                                failure = .badName(symbol: i, why: n == 0 ? "it expands to nothing" : "it has no type letter")
-                                return
-                            }
-                            offset += head + len
-                            let name = String(decoding: UnsafeBufferPointer(rebasing: sc[1..<n]), as: UTF8.self)
-                            out.append(KernelSymbols.Symbol(address: addresses[i], type: Character(Unicode.Scalar(sc[0])), name: name))
                         }
                     }
                 }
             }
             if let failure { throw failure }
-            if out.count < addresses.count {
-                guard reader.ensure(needed) else { throw .namesPastEnd(symbol: out.count, offset: needed) }
+            if checked < count {
+                guard reader.ensure(needed) else { throw .namesPastEnd(symbol: checked, offset: needed) }
             }
         }
-        return out
-    }
-
-    /// `count` run-time addresses, non-decreasing as `scripts/kallsyms` sorts them.
-    static func readAddresses(_ memory: some KernelVirtualMemory, location l: KallsymsLocation, count: Int,
-                              offsetMode: OffsetMode?) throws(KallsymsError) -> [UInt64] {
-        var out: [UInt64] = []
-        out.reserveCapacity(count)
-        let order = memory.byteOrder
-        switch l.addresses {
-        case .absolute(let at):
-            guard let raw = memory.read(at, length: count * 8) else { throw .unreadable("kallsyms_addresses", at) }
-            for i in 0..<count { out.append(KernelMemoryDecode.u64(raw, i * 8, order)) }
-        case .relative(let at, let baseVA):
-            guard let raw = memory.read(at, length: count * 4) else { throw .unreadable("kallsyms_offsets", at) }
-            guard let base = memory.unsigned(baseVA, size: 8) else { throw .unreadable("kallsyms_relative_base", baseVA) }
-            var offsets: [Int32] = []
-            offsets.reserveCapacity(count)
-            for i in 0..<count { offsets.append(Int32(bitPattern: KernelMemoryDecode.u32(raw, i * 4, order))) }
-            let mode = offsetMode ?? (offsets.contains { $0 < 0 } ? .absolutePerCPU : .relative)
-            for o in offsets {
-                switch mode {
-                case .relative: out.append(base &+ UInt64(UInt32(bitPattern: o)))
-                case .absolutePerCPU: out.append(o >= 0 ? UInt64(o) : base &- 1 &- UInt64(bitPattern: Int64(o)))
+        // Pass 2: expand into one buffer (every bound was checked above).
+        var types = [UInt8](repeating: 0, count: count)
+        var starts = [UInt32](repeating: 0, count: count + 1)
+        let bytes = [UInt8](unsafeUninitializedCapacity: total + 8) { out, initialized in
+            reader.buffer.withUnsafeBufferPointer { names in
+                tokens.length.withUnsafeBufferPointer { tl in
+                    tokens.start.withUnsafeBufferPointer { ts in
+                        tokens.bytes.withUnsafeBufferPointer { tb in
+                            types.withUnsafeMutableBufferPointer { ty in
+                                starts.withUnsafeMutableBufferPointer { st in
+                                    guard let dst = out.baseAddress, let src = tb.baseAddress else { return }
+                                    var at = 0, o = 0
+                                    for i in 0..<count {
+                                        var len = Int(names[o]), head = 1
+                                        if len & 0x80 != 0 { len = (len & 0x7f) | Int(names[o + 1]) << 7; head = 2 }
+                                        var first = true
+                                        for k in o + head..<o + head + len {
+                                            let t = Int(names[k])
+                                            var s = ts[t], l = tl[t]
+                                            if first, l > 0 {
+                                                ty[i] = src[s]
+                                                s += 1
+                                                l -= 1
+                                                first = false
+                                            }
+                                            // Tokens are a few bytes: copy 8 at a time (both
+                                            // buffers have 8 bytes of slack), no call per token.
+                                            var j = 0
+                                            repeat {
+                                                let w = UnsafeRawPointer(src + s + j).loadUnaligned(as: UInt64.self)
+                                                UnsafeMutableRawPointer(dst + at + j).storeBytes(of: w, as: UInt64.self)
+                                                j += 8
+                                            } while j < l
+                                            at += l
+                                        }
+                                        st[i + 1] = UInt32(truncatingIfNeeded: at)
+                                        o += head + len
+                                    }
+                                    initialized = at
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        for i in out.indices.dropFirst() where out[i] < out[i - 1] {
+        return KernelSymbols(addresses: addresses, types: types, nameBytes: bytes, nameStarts: starts, source: source)
+    }
+
+    /// `count` run-time addresses, non-decreasing as `scripts/kallsyms` sorts them: the table
+    /// read in one piece, each value loaded in place.
+    static func readAddresses(_ memory: some KernelVirtualMemory, location l: KallsymsLocation, count: Int,
+                              offsetMode: OffsetMode?) throws(KallsymsError) -> [UInt64] {
+        let big = memory.byteOrder == .big
+        var out: [UInt64]
+        switch l.addresses {
+        case .absolute(let at):
+            guard let raw = memory.read(at, length: count * 8) else { throw .unreadable("kallsyms_addresses", at) }
+            out = raw.withUnsafeBytes { b in
+                [UInt64](unsafeUninitializedCapacity: count) { o, n in
+                    for i in 0..<count {
+                        let v = b.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                        o[i] = big ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
+                    }
+                    n = count
+                }
+            }
+        case .relative(let at, let baseVA):
+            guard let raw = memory.read(at, length: count * 4) else { throw .unreadable("kallsyms_offsets", at) }
+            guard let base = memory.unsigned(baseVA, size: 8) else { throw .unreadable("kallsyms_relative_base", baseVA) }
+            out = raw.withUnsafeBytes { b in
+                func word(_ i: Int) -> UInt32 {
+                    let v = b.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
+                    return big ? UInt32(bigEndian: v) : UInt32(littleEndian: v)
+                }
+                var mode = offsetMode ?? .relative
+                if offsetMode == nil {
+                    for i in 0..<count where word(i) & 0x8000_0000 != 0 { mode = .absolutePerCPU; break }
+                }
+                return [UInt64](unsafeUninitializedCapacity: count) { o, n in
+                    for i in 0..<count {
+                        let w = word(i)
+                        switch mode {
+                        case .relative: o[i] = base &+ UInt64(w)
+                        case .absolutePerCPU:
+                            let s = Int32(bitPattern: w)
+                            o[i] = s >= 0 ? UInt64(s) : base &- 1 &- UInt64(bitPattern: Int64(s))
+                        }
+                    }
+                    n = count
+                }
+            }
+        }
+        for i in 1..<max(out.count, 1) where out[i] < out[i - 1] {
             throw .unsorted(symbol: i, address: out[i], previous: out[i - 1])
         }
         return out
