@@ -6,10 +6,11 @@ extension X86_64Port {
     static let legacyRootSymbol = "legacy_pd"
 
     static func resolveLegacy(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform? {
-        let convention = image.vmcoreinfo == nil && o.root == nil && o.rootSymbol == nil && o.levels == nil
+        let convention = image.vmcoreinfo == nil && o.root == nil && o.rootSymbol == nil && (o.levels ?? 2) == 2
             && image.symbols.contains { $0.name == legacyRootSymbol }
         let noted = image.noteValue("translation") == "legacy" || (o.levels == nil && image.noteValue("levels") == "2")
         guard o.levels == 2 || convention || noted else { return nil }
+        if let ps = o.pageSize, ps != 4096 { throw .contradiction("--page-size \(ps): 32-bit paging has 4K pages (and 4M pages in the directory)") }
         var root = try PlatformResolver.userRoot(image: image, options: o)
         if root == nil && convention {
             root = Fact(try image.physicalAddress(ofSymbol: legacyRootSymbol),
@@ -28,7 +29,6 @@ extension X86_64Port {
         guard image.memory.contains(root.value, length: 4096) else {
             throw .contradiction("32-bit page directory \(hex(root.value)) (\(root.source)) lies outside every loaded segment of the image")
         }
-        if let ps = o.pageSize, ps != 4096 { throw .contradiction("--page-size \(ps): 32-bit paging has 4K pages (and 4M pages in the directory)") }
         let pat = try pageAttributeTable(image: image, options: o)
         let arch = X86Legacy(pat: pat.value)
         let window = WalkRange(first: 0, last: VirtualAddress(UInt64(0xffff_ffff)))
