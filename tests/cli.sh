@@ -591,6 +591,17 @@ check "--check-tables on legacy tables: 2 tables of 1024 entries" $? "exit $rc" 
 expect_error "--levels 2 with a root above 4 GiB" "$FLEG" --levels 2 --root 0x100000000 "$FLEG"
 expect_error "--levels 2 with a page size other than 4K" "$FLEG" --levels 2 --page-size 16K "$FLEG"
 
+FHIER=samples/firmware/hierarchical.elf
+run "$FHIER"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" samples/firmware/hierarchical.txt
+check "arm64 table descriptors' APTable/PXNTable/UXNTable restrict their leaves (golden text)" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+run --check-wx "$FHIER"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "arm64 EL1&0: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx applies hierarchical permissions: RW+X leaves under XNTable/APTable are not W+X" $? "exit $rc (want 1)" "$(tail -n 1 "$TMP/out")"
+run --walk 0x80000000 "$FHIER"
+[ "$rc" -eq 0 ] && grep -q '^  restricted by: PXNTable UXNTable (L1 table 0x40005000 index 2)$' "$TMP/out"
+check "--walk names the table entry that restricts a leaf" $? "exit $rc"
+
 run --check-wx --allow-wx trampoline "$FW"
 [ "$rc" -eq 0 ] && grep -q '^arm64 EL1&0: Allowed W+X mapping at address 0x40006000-0x40007000 (1 pages) (--allow-wx trampoline)$' "$TMP/out"
 check "--allow-wx SYMBOL allows the firmware's W+X page: exit 0" $? "exit $rc (want 0)" "$(head -n 1 "$TMP/out")"

@@ -56,7 +56,7 @@ public struct PageTables<A: Architecture> {
     public func leafPermissions(_ steps: [TranslationStep]) -> Permissions? {
         guard let leaf = steps.last, leaf.kind == .leaf else { return nil }
         var parent: UInt64?
-        for s in steps.dropLast() { parent = arch.effective(s.entry, parent: parent) }
+        for s in steps.dropLast() { parent = arch.inheritance(s.entry, parent: parent, level: s.level) }
         let L = arch.levels[leaf.level]
         return arch.permissions(prot: arch.prot(leaf.entry, kernelLevel: L.kernelLevel),
                                 effective: arch.effective(leaf.entry, parent: parent))
