@@ -32,9 +32,9 @@ import Testing
         #expect(a.prot(0x1000 | 0x81, kernelLevel: 4) == 0x81)                                       // bit 7 of a PTE is PAT
         #expect(a.prot(0x1000 | 0x80, kernelLevel: 4) == 0)
         #expect(a.isCanonical(0xffff_ffff) && !a.isCanonical(0x1_0000_0000))
-        #expect(a.entryProblem(prot: a.prot(0x40_0000 | 0x81 | 1 << 21, kernelLevel: 3), level: 3)
+        #expect(a.entryProblem(prot: a.prot(0x40_0000 | 0x81 | 1 << 21, kernelLevel: 3), effective: 0, level: 3)
                 == "reserved bit 21 of a 4M page set")
-        #expect(a.entryProblem(prot: a.prot(0x40_0000 | 0x81, kernelLevel: 3), level: 3) == nil)
+        #expect(a.entryProblem(prot: a.prot(0x40_0000 | 0x81, kernelLevel: 3), effective: 0, level: 3) == nil)
     }
 
     @Test func permissionsAreInheritedAndNothingIsNX() {

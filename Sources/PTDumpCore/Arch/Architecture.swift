@@ -55,9 +55,10 @@ public protocol Architecture: Sendable {
     /// Words naming a range's permissions and attributes for the generic text
     /// (`--format generic`); `RangeAttributes.swift` has the default.
     func rangeAttributes(prot: UInt64, effective: UInt64, level: Int) -> [String]
-    /// Why a leaf with `prot` at kernel level `level` is not a valid entry (reserved bits set),
-    /// or nil; such a range is printed and reported as a problem (default: never).
-    func entryProblem(prot: UInt64, level: Int) -> String?
+    /// Why a leaf with `prot` at kernel level `level`, reached with `effective`, is not a valid
+    /// mapping (reserved bits set in it or in a table entry above it), or nil; such a range is
+    /// printed and reported as a problem (default: never).
+    func entryProblem(prot: UInt64, effective: UInt64, level: Int) -> String?
 }
 
 extension Architecture {

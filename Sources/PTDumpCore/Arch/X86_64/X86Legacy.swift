@@ -80,7 +80,7 @@ public struct X86Legacy: Architecture {
     }
 
     /// A 4M page with bit 21 set: reserved under PSE-36 and PSE-40 alike.
-    public func entryProblem(prot: UInt64, level: Int) -> String? {
+    public func entryProblem(prot: UInt64, effective: UInt64, level: Int) -> String? {
         level == 3 && prot & Self.largeReserved != 0 ? "reserved bit 21 of a 4M page set" : nil
     }
 }
