@@ -566,6 +566,42 @@ check "--check-wx on PAE tables" $? "exit $rc (want 1)"
 expect_error "--pat with a reserved type" "$FPAE" --pat 0x3 "$FPAE"
 expect_error "--pat on a Linux dump" "$S4/image.ptd" --pat 0x0007040600070406 "$S4/image.ptd"
 
+FLEG=samples/firmware/legacy.elf
+run "$FLEG"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" samples/firmware/legacy.txt
+check "a 32-bit legacy-paging boot loader (i386 ELF, 4-byte entries) prints its golden text" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+run --levels 2 "$FLEG"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" samples/firmware/legacy.txt
+check "--levels 2 selects legacy paging explicitly (root from the legacy_pd symbol)" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+run --check-wx "$FLEG"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "x86 32-bit: Checked W+X mappings: FAILED, 1 W+X page(s) found (32-bit paging has no NX bit: every writable page is executable)" ]
+check "--check-wx on legacy tables: every writable page is W+X" $? "exit $rc (want 1)"
+run --walk 0xfe123456 "$FLEG"
+[ "$rc" -eq 0 ] && grep -q '^  => 0x00000001fe123456  4M PD mapping, read-only, exec' "$TMP/out"
+check "--walk through a PSE-36 4M page" $? "exit $rc" "$(tail -n 1 "$TMP/out")"
+run --format json "$FLEG"
+[ "$rc" -eq 0 ] && grep -q '"phys":"0x00000001fe000000"' "$TMP/out" && tail -n 1 "$TMP/out" | grep -q '"levels":2,'
+check "--format json on legacy tables" $? "exit $rc"
+run --save "$TMP/legacy.ptd" "$FLEG" && run "$TMP/legacy.ptd"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" samples/firmware/legacy.txt
+check "--save of legacy tables walks the same" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+run --check-tables "$FLEG"
+[ "$rc" -eq 0 ] && [ "$(tail -n 1 "$TMP/out")" = "Checked 2 page tables, 2048 entries: passed, no findings." ]
+check "--check-tables on legacy tables: 2 tables of 1024 entries" $? "exit $rc" "$(tail -n 1 "$TMP/out")"
+expect_error "--levels 2 with a root above 4 GiB" "$FLEG" --levels 2 --root 0x100000000 "$FLEG"
+expect_error "--levels 2 with a page size other than 4K" "$FLEG" --levels 2 --page-size 16K "$FLEG"
+
+FHIER=samples/firmware/hierarchical.elf
+run "$FHIER"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" samples/firmware/hierarchical.txt
+check "arm64 table descriptors' APTable/PXNTable/UXNTable restrict their leaves (golden text)" $? "exit $rc" "$(head -n 1 "$TMP/err")"
+run --check-wx "$FHIER"
+[ "$rc" -eq 1 ] && [ "$(tail -n 1 "$TMP/out")" = "arm64 EL1&0: Checked W+X mappings: FAILED, 1 W+X page(s) found" ]
+check "--check-wx applies hierarchical permissions: RW+X leaves under XNTable/APTable are not W+X" $? "exit $rc (want 1)" "$(tail -n 1 "$TMP/out")"
+run --walk 0x80000000 "$FHIER"
+[ "$rc" -eq 0 ] && grep -q '^  restricted by: PXNTable UXNTable (L1 table 0x40005000 index 2)$' "$TMP/out"
+check "--walk names the table entry that restricts a leaf" $? "exit $rc"
+
 run --check-wx --allow-wx trampoline "$FW"
 [ "$rc" -eq 0 ] && grep -q '^arm64 EL1&0: Allowed W+X mapping at address 0x40006000-0x40007000 (1 pages) (--allow-wx trampoline)$' "$TMP/out"
 check "--allow-wx SYMBOL allows the firmware's W+X page: exit 0" $? "exit $rc (want 0)" "$(head -n 1 "$TMP/out")"

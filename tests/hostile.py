@@ -296,6 +296,25 @@ def cases():
     add("empty-file", b"")
     add("garbage", bytes(range(256)) * 64)
     add("elf-magic-only", b"\x7fELF")
+    # x86 legacy 32-bit paging: 4-byte entries in a raw dump of a page directory and a page
+    # table at 1 MiB, walked with --levels 2.
+    def legacy(pd, pt=None):
+        t = bytearray(2 * 4096)
+        for i, e in pd.items():
+            struct.pack_into("<I", t, 4 * i, e)
+        for i, e in (pt or {}).items():
+            struct.pack_into("<I", t, 4096 + 4 * i, e)
+        return t
+    flags = ["--arch", "x86_64", "--levels", "2", "--root", "0x100000", "--base", "0x100000"]
+    add("legacy-pde-outside-memory", legacy({0: 0x7ff00000 | 3, 1: 0x101000 | 3}, {0: 0x1000 | 1}), flags)
+    # The page directory is its own page table (four times): its entries read as PTEs.
+    add("legacy-pde-cycle", legacy({i: 0x100000 | 3 for i in range(4)}), flags, allowed={0})
+    add("legacy-pde-cycle-check-wx", legacy({i: 0x100000 | 3 for i in range(4)}), ["--check-wx"] + flags, allowed={1})
+    add("legacy-4m-reserved-bit-21", legacy({1: 0x400000 | 0x83 | 1 << 21}), flags)
+    add("legacy-4m-all-high-bits", legacy({1023: 0xffc00000 | 0xff << 13 | 0x81}), ["--walk", "0xffffffff"] + flags, allowed={0})
+    add("legacy-root-above-4g", legacy({}), ["--arch", "x86_64", "--levels", "2", "--root", "0x100100000", "--base", "0x100000000"])
+    add("legacy-root-unaligned", legacy({}), ["--arch", "x86_64", "--levels", "2", "--root", "0x100800", "--base", "0x100000"])
+    add("legacy-truncated-pd", legacy({})[:2048], flags)
     add("garbage-with-raw-flags-root-outside", bytes(8192), ["--arch", "x86_64", "--root", "0x100000", "--levels", "4"])
     return out
 

@@ -121,7 +121,7 @@ struct PTDump: ParsableCommand {
     @Option(help: ArgumentHelp("Bits of guest-physical address a --stage2 table translates (64 - VTCR_EL2.T0SZ).", valueName: "N"))
     var ipaBits: Int?
 
-    @Option(help: ArgumentHelp("x86 IA32_PAT value naming the memory type of each PAT index (PAT, PCD, PWT) in --format generic, for --levels 3 (32-bit PAE); default: the power-on value (Linux's for a Linux dump).", valueName: "VALUE"))
+    @Option(help: ArgumentHelp("x86 IA32_PAT value naming the memory type of each PAT index (PAT, PCD, PWT) in --format generic, for --levels 3 (32-bit PAE) and --levels 2 (32-bit legacy paging); default: the power-on value (Linux's for a Linux dump).", valueName: "VALUE"))
     var pat: String?
 
     @Flag(help: "Print (or --check-wx) the user half of a process's tables: x86_64 from --root or CR3 in the QEMU CPU note (with PTI, the user PGD at root + 4K), in the kernel text; arm64 from --root (TTBR0_EL1), as --ttbr0.")

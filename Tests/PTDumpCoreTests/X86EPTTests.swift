@@ -44,12 +44,12 @@ import Testing
 
     @Test func misconfigurationsAreProblems() {
         let a = X86EPT(fiveLevel: true)
-        #expect(a.entryProblem(prot: 3 | 6 << 3, level: 4) == nil)
-        #expect(a.entryProblem(prot: 3 | 7 << 3, level: 4) == "EPT PT entry has the reserved memory type 7 in bits 5:3")
-        #expect(a.entryProblem(prot: 3 | 3 << 3 | 1 << 7, level: 3) == "EPT PD entry has the reserved memory type 3 in bits 5:3")
-        #expect(a.entryProblem(prot: 2 | 6 << 3, level: 2) == "EPT PDPT entry is writable but not readable (a misconfiguration)")
-        #expect(a.entryProblem(prot: 3 | 1 << 7, level: 0) == "EPT PML5 entry has bit 7 (page size) set, which is reserved there")
-        #expect(a.entryProblem(prot: 4 | 6 << 3, level: 4) == nil)             // execute-only is allowed
+        #expect(a.entryProblem(prot: 3 | 6 << 3, effective: 0, level: 4) == nil)
+        #expect(a.entryProblem(prot: 3 | 7 << 3, effective: 0, level: 4) == "EPT PT entry has the reserved memory type 7 in bits 5:3")
+        #expect(a.entryProblem(prot: 3 | 3 << 3 | 1 << 7, effective: 0, level: 3) == "EPT PD entry has the reserved memory type 3 in bits 5:3")
+        #expect(a.entryProblem(prot: 2 | 6 << 3, effective: 0, level: 2) == "EPT PDPT entry is writable but not readable (a misconfiguration)")
+        #expect(a.entryProblem(prot: 3 | 1 << 7, effective: 0, level: 0) == "EPT PML5 entry has bit 7 (page size) set, which is reserved there")
+        #expect(a.entryProblem(prot: 4 | 6 << 3, effective: 0, level: 4) == nil)             // execute-only is allowed
     }
 
     @Test func wxCountsSupervisorAndUserExecute() {
@@ -103,6 +103,35 @@ import Testing
         ])
         #expect(text.contains("0x0000000000002000-0x0000000000003000 0x0000000000202000         4K PT RW- type7 MISCONFIGURED\n"))
         #expect(text.split(separator: "\n").count == 3)
+    }
+
+    /// A non-leaf entry with reserved bits (a memory type in a PML4E, bits 6:3 of a PDE that
+    /// references a table) misconfigures every leaf below it: each such range is a problem
+    /// naming the level, and the ranges beside it are not.
+    @Test func reservedBitsOfTableEntriesAreProblemsOnTheRangesBelow() throws {
+        let a = X86EPT(fiveLevel: false)
+        var b = PageTableBuilder(arch: a, physicalBase: 0x10_0000) { $0.rawValue | 7 }
+        b.install(va: 0x1000, level: 3, entry: 0x20_1000 | 7 | 6 << 3)                     // fine
+        b.install(va: 0x40_0000, level: 3, entry: 0x30_0000 | 7 | 6 << 3)                  // under a bad PDE
+        let pd = b.table(for: 0x40_0000, level: 2)
+        b.install(va: 0x40_0000, level: 2, entry: b.table(for: 0x40_0000, level: 3).rawValue | 7 | 6 << 3)
+        b.install(va: 0x80_0000_0000, level: 3, entry: 0x40_0000 | 7 | 6 << 3)             // under a bad PML4E
+        b.install(va: 0x80_0000_0000, level: 0, entry: b.table(for: 0x80_0000_0000, level: 1).rawValue | 7 | 1 << 3)
+        #expect(a.inheritance(pd.rawValue | 7 | 1 << 5, parent: nil, level: 0) == 1 << 1)   // PML4 is kernel level 1
+        #expect(a.inheritance(pd.rawValue | 7, parent: 1 << 1, level: 2) == 1 << 1)
+        let path = writeScratch("ept-bad-tables.bin", b.bytes)
+        var o = Options(root: b.root, levels: 4, arch: .x86_64)
+        o.rawBase = 0x10_0000
+        o.translation.stage2 = true
+        let image = try ImageLoader.load(path: path, options: o)
+        let p = try PlatformResolver.resolve(image: image, options: o)
+        let (text, report) = genericText(p, image.memory)
+        #expect(report.rangeProblems == [
+            "0x0000000000400000-0x0000000000401000: EPT PD entry above it has reserved bits 6:3 set (a non-leaf entry has no memory type)",
+            "0x0000008000000000-0x0000008000001000: EPT PML4 entry above it has reserved bits 6:3 set (a non-leaf entry has no memory type)",
+        ])
+        #expect(text.contains("0x0000000000001000-0x0000000000002000 0x0000000000201000         4K PT RWX WB\n"))
+        #expect(text.contains("0x0000000000400000-0x0000000000401000 0x0000000000300000         4K PT RWX WB MISCONFIGURED\n"))
     }
 
     @Test(arguments: [(4, UInt64(21)), (5, 22)])

@@ -125,7 +125,7 @@ import Testing
             try resolve { $0.root = 0x90_0000; $0.levels = 3 }
         }
         let x86 = repoRoot + "/samples/x86_64-4level/image.ptd"
-        #expect(throws: ImageError.contradiction("--pat applies to 32-bit PAE tables (--levels 3); a Linux kernel's memory types are named by Linux's PAT")) {
+        #expect(throws: ImageError.contradiction("--pat applies to 32-bit tables (--levels 3 for PAE, --levels 2 for legacy paging); a Linux kernel's memory types are named by Linux's PAT")) {
             var o = Options()
             o.translation.pageAttributeTable = 0x0007_0406_0007_0406
             _ = try PlatformResolver.resolve(image: try ImageLoader.load(path: x86, options: o), options: o)

@@ -13,6 +13,12 @@
 #define PXN        (1UL << 53)
 #define XN         (1UL << 54)         /* UXN in EL1&0, XN at EL2 and EL3 */
 
+/* Hierarchical attributes of a table descriptor (D8.4.2) */
+#define PXN_TABLE    (1UL << 59)       /* two VA ranges only */
+#define UXN_TABLE    (1UL << 60)       /* XNTable at EL2 and EL3 */
+#define AP_TABLE_NOEL0 (1UL << 61)     /* APTable[0]: two VA ranges only */
+#define AP_TABLE_RO  (1UL << 62)       /* APTable[1] */
+
 /* MAIR attribute bytes */
 #define MAIR_DEVICE_nGnRnE 0x00UL
 #define MAIR_DEVICE_nGnRE  0x04UL

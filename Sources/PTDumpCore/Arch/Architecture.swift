@@ -20,6 +20,14 @@ public protocol Architecture: Sendable {
     /// Effective permissions of `entry` given its parent's (`nil` at the top). Architectures
     /// without inherited permissions return 0.
     func effective(_ entry: UInt64, parent: UInt64?) -> UInt64
+    /// What the table entry `entry` at real level `level` hands down to the entries below it,
+    /// given what its own table inherited (`parent`, nil at the top): the effective value its
+    /// children start from. Hierarchical attributes live here (arm64's APTable, PXNTable and
+    /// UXNTable/XNTable); the default is `effective(entry, parent:)`.
+    func inheritance(_ entry: UInt64, parent: UInt64?, level: Int) -> UInt64
+    /// Names of what the table entry `entry` at real level `level` restricts for everything
+    /// below it, for `--walk` (default: nothing).
+    func tableRestrictions(_ entry: UInt64, level: Int) -> [String]
     /// Physical address a leaf at real level `level` maps at the start of its page or block.
     func outputAddress(_ entry: UInt64, level: Int) -> PhysicalAddress
     /// Every named attribute of `prot`, for JSON (and `--walk`, unless `entryAttributes` differ).
@@ -47,9 +55,10 @@ public protocol Architecture: Sendable {
     /// Words naming a range's permissions and attributes for the generic text
     /// (`--format generic`); `RangeAttributes.swift` has the default.
     func rangeAttributes(prot: UInt64, effective: UInt64, level: Int) -> [String]
-    /// Why a leaf with `prot` at kernel level `level` is not a valid entry (reserved bits set),
-    /// or nil; such a range is printed and reported as a problem (default: never).
-    func entryProblem(prot: UInt64, level: Int) -> String?
+    /// Why a leaf with `prot` at kernel level `level`, reached with `effective`, is not a valid
+    /// mapping (reserved bits set in it or in a table entry above it), or nil; such a range is
+    /// printed and reported as a problem (default: never).
+    func entryProblem(prot: UInt64, effective: UInt64, level: Int) -> String?
 }
 
 extension Architecture {
@@ -61,6 +70,14 @@ extension Architecture {
 
     /// No physically contiguous runs are scanned unless the architecture says how they step.
     public var leafAddressStep: UInt64 { 0 }
+
+    /// A table entry hands down what `effective` makes of it.
+    @inline(__always) public func inheritance(_ entry: UInt64, parent: UInt64?, level: Int) -> UInt64 {
+        effective(entry, parent: parent)
+    }
+
+    /// No table-level restrictions.
+    public func tableRestrictions(_ entry: UInt64, level: Int) -> [String] { [] }
 
     /// The same names as `prot`'s.
     public var entryAttributes: [AttributeBit] { attributes }

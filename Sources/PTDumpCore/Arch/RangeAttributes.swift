@@ -14,5 +14,5 @@ extension Architecture {
 
 extension Architecture {
     /// Entries are what the walk says they are.
-    public func entryProblem(prot: UInt64, level: Int) -> String? { nil }
+    public func entryProblem(prot: UInt64, effective: UInt64, level: Int) -> String? { nil }
 }

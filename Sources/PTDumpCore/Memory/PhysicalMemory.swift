@@ -72,6 +72,26 @@ extension PhysicalMemory {
         return TablePage(copying: try read(pa, length: entries * 8), entries: entries, byteOrder: byteOrder)
     }
 
+    /// The table at `pa` of `entries` entries of `entryBytes` (1…8) bytes each in `byteOrder`,
+    /// each zero-extended into a 64-bit entry of a copied page: for entries narrower than 8
+    /// bytes (x86 legacy 32-bit paging). Bounds-checked like `table(at:entries:byteOrder:)`.
+    public func widenedTable(at pa: PhysicalAddress, entries: Int, entryBytes: Int,
+                             byteOrder: ByteOrder) throws(ImageError) -> TablePage {
+        guard entries > 0, entries <= 1 << 16, entryBytes > 0, entryBytes <= 8 else {
+            throw .other("a page table of \(entries) entries of \(entryBytes) bytes is not possible")
+        }
+        let raw = try read(pa, length: entries * entryBytes)
+        var wide = [UInt8](repeating: 0, count: entries * 8)
+        for i in 0..<entries {
+            for b in 0..<entryBytes {
+                // Little-endian 64-bit result: the entry's least significant byte first.
+                let src = byteOrder == .little ? i * entryBytes + b : i * entryBytes + entryBytes - 1 - b
+                wide[i * 8 + b] = raw[src]
+            }
+        }
+        return TablePage(copying: wide, entries: entries, byteOrder: .little)
+    }
+
     /// Total bytes held.
     public var totalSize: UInt64 { regions.reduce(0) { $0 &+ $1.size } }
 }

@@ -32,6 +32,8 @@ private struct Explainer: ArchitectureVisitor {
         }
         var parent: UInt64? = nil
         var lastError: String?
+        /// The table entries that restrict what the leaf allows, as `--walk` names them.
+        var restrictions: [String] = []
         for s in steps {
             let L = arch.levels[s.level]
             let name = arch.levelNames[L.kernelLevel]
@@ -43,7 +45,12 @@ private struct Explainer: ArchitectureVisitor {
             switch s.kind {
             case .table(let next):
                 line += "  -> table \(hex(next))"
-                parent = arch.effective(s.entry, parent: parent)
+                let limits = arch.tableRestrictions(s.entry, level: s.level)
+                if !limits.isEmpty {
+                    line += "  restricts: " + limits.joined(separator: " ")
+                    restrictions.append("\(limits.joined(separator: " ")) (\(name) table \(hex(s.tablePA)) index \(s.index))")
+                }
+                parent = arch.inheritance(s.entry, parent: parent, level: s.level)
             case .leaf:
                 let eff = arch.effective(s.entry, parent: parent)
                 let p = arch.permissions(prot: arch.prot(s.entry, kernelLevel: L.kernelLevel), effective: eff)
@@ -60,6 +67,7 @@ private struct Explainer: ArchitectureVisitor {
                 if p.user { perm.append("user") }
                 if p.userExecute != p.execute || (p.user && p.userExecute) { perm.append(p.userExecute ? "user-exec" : "no-user-exec") }
                 lines.append("  => \(hex16(pa))  \(sizeText(size)) \(name) mapping, \(perm.joined(separator: ", "))")
+                if !restrictions.isEmpty { lines.append("  restricted by: " + restrictions.joined(separator: "; ")) }
                 return .success(lines)
             case .hole:
                 lastError = "not mapped: the \(name) entry is empty"

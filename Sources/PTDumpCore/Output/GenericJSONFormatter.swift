@@ -17,7 +17,7 @@ public struct GenericJSONFormatter<A: Architecture>: RangeSink {
     public mutating func marker(_ name: String) {}
 
     public mutating func range(_ r: CoalescedRange, printed: Bool) {
-        let problem = r.prot == 0 ? nil : arch.entryProblem(prot: r.prot, level: r.level)
+        let problem = r.prot == 0 ? nil : arch.entryProblem(prot: r.prot, effective: r.effective, level: r.level)
         if let why = problem { problems.append("\(hex16(r.start))-\(hex16(r.end)): \(why)") }
         let p = arch.permissions(prot: r.prot, effective: r.effective)
         guard printed, p.present else { return }

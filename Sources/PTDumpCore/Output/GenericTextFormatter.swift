@@ -17,7 +17,7 @@ public struct GenericTextFormatter<A: Architecture>: RangeSink {
     public mutating func marker(_ name: String) {}
 
     public mutating func range(_ r: CoalescedRange, printed: Bool) {
-        if r.prot != 0, let why = arch.entryProblem(prot: r.prot, level: r.level) {
+        if r.prot != 0, let why = arch.entryProblem(prot: r.prot, effective: r.effective, level: r.level) {
             problems.append("\(hex16(r.start))-\(hex16(r.end)): \(why)")
         }
         guard printed, arch.permissions(prot: r.prot, effective: r.effective).present else { return }

@@ -19,10 +19,14 @@ public struct PageTables<A: Architecture> {
         self.memory = memory
     }
 
-    /// The table at `pa` of real level `level`.
+    /// The table at `pa` of real level `level`, in the level's entry width: 8-byte entries are
+    /// read in place; narrower ones (x86 legacy paging's 4-byte entries) are widened into a
+    /// copy once per table, so the per-entry path is the same for every width.
     @inline(__always)
     public func table(at pa: PhysicalAddress, level: Int) throws(ImageError) -> TablePage {
-        try memory.table(at: pa, entries: arch.levels[level].entries, byteOrder: arch.byteOrder)
+        let L = arch.levels[level]
+        if L.entryBytes == 8 { return try memory.table(at: pa, entries: L.entries, byteOrder: arch.byteOrder) }
+        return try memory.widenedTable(at: pa, entries: L.entries, entryBytes: L.entryBytes, byteOrder: arch.byteOrder)
     }
 
     /// Index of `va` in a table of real level `level`.
@@ -52,7 +56,7 @@ public struct PageTables<A: Architecture> {
     public func leafPermissions(_ steps: [TranslationStep]) -> Permissions? {
         guard let leaf = steps.last, leaf.kind == .leaf else { return nil }
         var parent: UInt64?
-        for s in steps.dropLast() { parent = arch.effective(s.entry, parent: parent) }
+        for s in steps.dropLast() { parent = arch.inheritance(s.entry, parent: parent, level: s.level) }
         let L = arch.levels[leaf.level]
         return arch.permissions(prot: arch.prot(leaf.entry, kernelLevel: L.kernelLevel),
                                 effective: arch.effective(leaf.entry, parent: parent))

@@ -197,7 +197,7 @@ public struct Walker<A: Architecture> {
                         return
                     }
                 }
-                let eff = arch.effective(e, parent: parent)
+                let eff = arch.inheritance(e, parent: parent, level: li)
                 let entryLast = va &+ ((UInt64(1) << shift) &- 1)
                 if first <= va && entryLast <= last {
                     // A replay cut short by the consumer ends this table's walk too.

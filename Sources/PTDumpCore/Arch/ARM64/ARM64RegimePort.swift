@@ -93,7 +93,10 @@ extension ARM64Port {
             throw .missingFact("arm64 \(regime.displayName) VA size unknown: pass --va-bits N (64 - T\(half == .low ? 0 : 1)SZ) or --levels N")
         }
         let mair = try resolveMAIR(image: image, options: o, regime: regime)
-        guard let arch = ARM64Stage1(pageSize: pageSize.value, vaBits: vaBits.value, regime: regime, mair: mair?.value) else {
+        // TCR_ELx.HPD: the table descriptors' APTable/PXNTable/XNTable bits are ignored.
+        let hpd = image.noteValue("hpd") == "1" || tcr?.hpd == true
+        guard let arch = ARM64Stage1(pageSize: pageSize.value, vaBits: vaBits.value, regime: regime, mair: mair?.value,
+                                     hierarchical: !hpd) else {
             throw .contradiction("arm64 \(pageSize.value / 1024)K granule with \(vaBits.value)-bit VA is not a stage-1 translation ptdump walks (4K, 16K or 64K; 25 to 48 bits)")
         }
         if let l = o.levels, l != arch.levels.count {
@@ -123,17 +126,19 @@ extension ARM64Port {
                          pageSize: pageSize, vaBits: vaBits, layout: layout, profile: profile)
         p.linuxKernel = false
         let register = regime.hasTwoRanges ? (half == .low ? "TTBR0" : "TTBR1") : "TTBR0"
-        p.translationName = "arm64 \(regime.displayName) stage 1 (\(register), \(mair.map { "MAIR \(hex($0.value.rawValue)) [\($0.source)]" } ?? "no MAIR: AttrIndx shown"); regime: \(regimeSource))"
+        p.translationName = "arm64 \(regime.displayName) stage 1 (\(register), \(mair.map { "MAIR \(hex($0.value.rawValue)) [\($0.source)]" } ?? "no MAIR: AttrIndx shown"); regime: \(regimeSource)\(hpd ? "; hierarchical permissions off: TCR HPD" : ""))"
         p.half = window
         if half == .high { p.vaBase = window.first }
         p.translationNote = [("translation", "stage1"), ("regime", regime.rawValue), ("half", half.rawValue)]
-            + (mair.map { [("mair", hex($0.value.rawValue))] } ?? [])
+            + (mair.map { [("mair", hex($0.value.rawValue))] } ?? []) + (hpd ? [("hpd", "1")] : [])
         return p
     }
 
     /// The granule and VA size a `tcr_elN` symbol's 8 bytes (the value the image loads into
     /// `TCR_ELx`) give for `half`: TnSZ and TGn of that half.
-    static func resolveTCR(image: Image, regime: ARM64Regime, half: AddressHalf) throws(ImageError) -> (pageSize: Int, vaBits: Int, source: FactSource)? {
+    /// Also whether `TCR_ELx.HPD` (HPD0/HPD1 with two VA ranges, HPD with one) turns the
+    /// hierarchical permission bits of that half's table descriptors off.
+    static func resolveTCR(image: Image, regime: ARM64Regime, half: AddressHalf) throws(ImageError) -> (pageSize: Int, vaBits: Int, hpd: Bool, source: FactSource)? {
         let name = "tcr_el\(regime == .el3 ? 3 : regime == .el1 ? 1 : 2)"
         guard image.symbols.contains(where: { $0.name == name }) else { return nil }
         let v = try image.memory.u64(try image.physicalAddress(ofSymbol: name))
@@ -149,7 +154,9 @@ extension ARM64Port {
         guard let size, tsz >= 16, tsz <= 39 else {
             throw .contradiction("symbol \(name) \(hex(v)): T\(half == .low ? 0 : 1)SZ \(tsz) or its granule is not one ptdump walks (TnSZ 16 to 39; 4K, 16K or 64K)")
         }
-        return (size, 64 - Int(tsz), .memory("symbol \(name): TCR T\(half == .low ? 0 : 1)SZ and TG\(half == .low ? 0 : 1)"))
+        let hpdBit: UInt64 = regime.hasTwoRanges ? (half == .low ? 41 : 42) : 24
+        return (size, 64 - Int(tsz), (v >> hpdBit) & 1 != 0,
+                .memory("symbol \(name): TCR T\(half == .low ? 0 : 1)SZ and TG\(half == .low ? 0 : 1)"))
     }
 
     /// `--mair`, a `mair_elN`/`ptdump_mair` symbol's 8 bytes, a compact image's note, or

@@ -3,8 +3,11 @@
 /// bits with the starting level that gives, one of the regimes of `ARM64Regime`, and the
 /// `MAIR_ELx` that names the memory types. Levels are named `L0`…`L3` as the Arm ARM does.
 ///
-/// Hierarchical table attributes (APTable, PXNTable, UXNTable/XNTable) are not applied:
-/// each range shows its leaf descriptor's own permissions, as Linux's ptdump does.
+/// Hierarchical table attributes are applied (Arm ARM D8.4.2): APTable, PXNTable and
+/// UXNTable in two-range regimes, APTable[1] and XNTable in one-range regimes (EL2 without VHE,
+/// EL3), unless `TCR_ELx.HPD` turns them off. A range's effective value holds the restrictions
+/// its table entries hand down, in their own bit positions 62:59. (Linux's own ptdump, and
+/// `ARM64`, look at leaves only.)
 public struct ARM64Stage1: Architecture {
     public var kind: ArchKind { .arm64 }
     public let levels: [TableLevel]
@@ -21,10 +24,12 @@ public struct ARM64Stage1: Architecture {
     public let inputBits: Int
     /// Output-address bits [47:pageShift] of a descriptor.
     public let addressMask: UInt64
+    /// True unless `TCR_ELx.HPD` disables the table entries' APTable/PXNTable/XNTable bits.
+    public let hierarchical: Bool
 
     /// Stage 1 with a `pageSize`-byte granule translating `vaBits` bits; nil when the granule
     /// is not 4K, 16K or 64K or `vaBits` is outside 25…48.
-    public init?(pageSize: Int, vaBits: Int, regime: ARM64Regime, mair: ARM64MAIR?) {
+    public init?(pageSize: Int, vaBits: Int, regime: ARM64Regime, mair: ARM64MAIR?, hierarchical: Bool = true) {
         guard [4096, 16384, 65536].contains(pageSize), (25...48).contains(vaBits) else { return nil }
         let ps = pageSize.trailingZeroBitCount
         let b = ps - 3
@@ -35,6 +40,7 @@ public struct ARM64Stage1: Architecture {
         inputBits = vaBits
         self.regime = regime
         self.mair = mair
+        self.hierarchical = hierarchical
         addressMask = ((UInt64(1) << 48) - 1) & ~((UInt64(1) << UInt64(ps)) - 1)
         var lv: [TableLevel] = []
         for i in 0..<n {
@@ -64,7 +70,13 @@ public struct ARM64Stage1: Architecture {
         VMSADescriptor.prot(e, kernelLevel: kernelLevel, protMask: Self.protMask)
     }
 
-    @inline(__always) public func effective(_ e: UInt64, parent: UInt64?) -> UInt64 { 0 }
+    /// A leaf's own bits are in `prot`: its effective value is what its tables handed down.
+    @inline(__always) public func effective(_ e: UInt64, parent: UInt64?) -> UInt64 { parent ?? 0 }
+
+    /// A table descriptor adds its hierarchical bits (those the regime has) to its parent's.
+    @inline(__always) public func inheritance(_ e: UInt64, parent: UInt64?, level: Int) -> UInt64 {
+        hierarchical ? (parent ?? 0) | (e & Self.tableBits(regime)) : 0
+    }
 
     public func outputAddress(_ e: UInt64, level: Int) -> PhysicalAddress {
         VMSADescriptor.outputAddress(e, addressMask: addressMask, shift: levels[level].shift)
@@ -78,15 +90,7 @@ public struct ARM64Stage1: Architecture {
     }
 
     public func permissions(prot: UInt64, effective: UInt64) -> Permissions {
-        let present = prot & 1 != 0
-        let write = present && prot & Self.apReadOnly == 0
-        if regime.hasTwoRanges {
-            let user = present && prot & Self.apUser != 0
-            return Permissions(present: present, user: user, write: write,
-                               execute: present && prot & Self.pxn == 0, userExecute: present && prot & Self.uxn == 0)
-        }
-        return Permissions(present: present, user: false, write: write, execute: present && prot & Self.uxn == 0,
-                           userExecute: false)
+        Self.permissions(prot: prot, effective: effective, regime: regime)
     }
 
     public var attributes: [AttributeBit] { regime.hasTwoRanges ? Self.twoRangeBits : Self.oneRangeBits }

@@ -14,6 +14,35 @@ extension ARM64Stage1 {
     /// NS (EL3 and Secure state).
     static let nonSecure: UInt64 = 1 << 5
 
+    /// APTable[1] of a table descriptor: no writes below it.
+    static let apTableReadOnly: UInt64 = 1 << 62
+    /// APTable[0] (two-range regimes): no EL0 access below it.
+    static let apTableNoEL0: UInt64 = 1 << 61
+    /// UXNTable in two-range regimes, XNTable in one-range regimes.
+    static let uxnTable: UInt64 = 1 << 60
+    /// PXNTable (two-range regimes).
+    static let pxnTable: UInt64 = 1 << 59
+
+    /// The hierarchical bits of a table descriptor in `regime` (APTable[0] and PXNTable are
+    /// RES0 where there is one VA range).
+    static func tableBits(_ regime: ARM64Regime) -> UInt64 {
+        regime.hasTwoRanges ? apTableReadOnly | apTableNoEL0 | uxnTable | pxnTable : apTableReadOnly | uxnTable
+    }
+
+    /// What a leaf with `prot` allows under the restrictions its tables handed down.
+    static func permissions(prot: UInt64, effective eff: UInt64, regime: ARM64Regime) -> Permissions {
+        let present = prot & 1 != 0
+        let write = present && prot & apReadOnly == 0 && eff & apTableReadOnly == 0
+        if regime.hasTwoRanges {
+            let user = present && prot & apUser != 0 && eff & apTableNoEL0 == 0
+            return Permissions(present: present, user: user, write: write,
+                               execute: present && prot & pxn == 0 && eff & pxnTable == 0,
+                               userExecute: present && prot & uxn == 0 && eff & uxnTable == 0)
+        }
+        return Permissions(present: present, user: false, write: write,
+                           execute: present && prot & uxn == 0 && eff & uxnTable == 0, userExecute: false)
+    }
+
     /// Every bit a range is compared on: valid, AttrIndx, NS, AP, SH, AF, nG, GP, DBM,
     /// Contiguous, PXN, UXN/XN.
     static let protMask: UInt64 = 1 | (7 << 2) | (1 << 5) | (3 << 6) | (3 << 8) | (1 << 10) | (1 << 11)
@@ -39,15 +68,16 @@ extension ARM64Stage1 {
     /// EL2 without VHE and EL3: bit 54 is XN, the only execute-never bit; NS at EL3.
     static let oneRangeBits: [AttributeBit] = common + [AttributeBit("XN", mask: uxn), AttributeBit("NS", mask: nonSecure)]
 
-    /// Writable (AP[2] clear) and executable at some exception level the regime has: PXN or
-    /// UXN clear in a two-range regime, XN clear in a one-range regime.
+    /// Writable and executable at some exception level the regime has, after the table
+    /// entries' restrictions: AP[2] and APTable[1] clear, and PXN/PXNTable or UXN/UXNTable
+    /// clear in a two-range regime, XN and XNTable clear in a one-range regime.
     static func wxRule(pageSize: UInt64, regime: ARM64Regime) -> WXRule {
         let prefix = "arm64 \(regime.displayName): "
         return WXRule(
             prefix: prefix, pageSize: pageSize,
-            isWX: { prot, _ in
-                guard prot & 1 != 0, prot & apReadOnly == 0 else { return false }
-                return regime.hasTwoRanges ? prot & (pxn | uxn) != pxn | uxn : prot & uxn == 0
+            isWX: { prot, eff in
+                let p = permissions(prot: prot, effective: eff, regime: regime)
+                return p.write && (p.execute || p.userExecute)
             },
             verdict: { wx, _ in
                 wx == 0 ? "\(prefix)Checked W+X mappings: passed, no W+X pages found"
@@ -57,20 +87,40 @@ extension ARM64Stage1 {
 
     /// The generic text's words for a range: permissions, the memory type (by `MAIR`, else
     /// `AttrIndx=N`), shareability of Normal memory, and the flags that are set.
+    /// Effective permissions come first; the table restrictions that took part of them away
+    /// are named at the end (`APTable:RO`, `APTable:noEL0`, `PXNTable`, `UXNTable`/`XNTable`).
     public func rangeAttributes(prot: UInt64, effective: UInt64, level: Int) -> [String] {
-        Self.words(prot: prot, regime: regime, mair: mair)
+        Self.words(prot: prot, effective: effective, regime: regime, mair: mair)
     }
 
-    /// The words for a stage-1 descriptor's attribute bits in `regime` under `mair`.
-    static func words(prot: UInt64, regime: ARM64Regime, mair: ARM64MAIR?) -> [String] {
+    /// Names of the hierarchical restrictions in `bits` (a table descriptor, or an effective
+    /// value) that `regime` has.
+    static func restrictionNames(_ bits: UInt64, regime: ARM64Regime) -> [String] {
+        let b = bits & tableBits(regime)
+        var w: [String] = []
+        if b & apTableReadOnly != 0 { w.append("APTable:RO") }
+        if b & apTableNoEL0 != 0 { w.append("APTable:noEL0") }
+        if b & pxnTable != 0 { w.append("PXNTable") }
+        if b & uxnTable != 0 { w.append(regime.hasTwoRanges ? "UXNTable" : "XNTable") }
+        return w
+    }
+
+    public func tableRestrictions(_ entry: UInt64, level: Int) -> [String] {
+        hierarchical ? Self.restrictionNames(entry, regime: regime) : []
+    }
+
+    /// The words for a stage-1 descriptor's attribute bits in `regime` under `mair`, with the
+    /// restrictions in `effective` applied and named.
+    static func words(prot: UInt64, effective: UInt64 = 0, regime: ARM64Regime, mair: ARM64MAIR?) -> [String] {
         guard prot & 1 != 0 else { return [] }
-        var w: [String] = [prot & apReadOnly == 0 ? "RW" : "RO"]
+        let p = permissions(prot: prot, effective: effective, regime: regime)
+        var w: [String] = [p.write ? "RW" : "RO"]
         if regime.hasTwoRanges {
-            w.append(prot & pxn == 0 ? "X" : "PXN")
-            w.append(prot & uxn == 0 ? "UX" : "UXN")
-            if prot & apUser != 0 { w.append("USER") }
+            w.append(p.execute ? "X" : "PXN")
+            w.append(p.userExecute ? "UX" : "UXN")
+            if p.user { w.append("USER") }
         } else {
-            w.append(prot & uxn == 0 ? "X" : "XN")
+            w.append(p.execute ? "X" : "XN")
         }
         let index = Int((prot >> 2) & 7)
         let type = mair?.name(index: index) ?? "AttrIndx=\(index)"
@@ -89,7 +139,7 @@ extension ARM64Stage1 {
         if prot & (1 << 52) != 0 { w.append("CONT") }
         if prot & (1 << 51) != 0 { w.append("DBM") }
         if prot & (1 << 50) != 0 { w.append("GP") }
-        return w
+        return w + restrictionNames(effective, regime: regime)
     }
 }
 

@@ -35,7 +35,17 @@ public struct X86EPT: Architecture {
         Self.isPresent(e) ? e & Self.protMask : 0
     }
 
-    @inline(__always) public func effective(_ e: UInt64, parent: UInt64?) -> UInt64 { 0 }
+    /// What the table entries above a leaf handed down: bit k set when the non-leaf entry at
+    /// kernel level k has reserved bits (SDM tables 29-1, 29-3, 29-5: bits 7:3 of a PML5E or
+    /// PML4E, 6:3 of a PDPTE or PDE that references a table; bit 7 there makes a leaf).
+    @inline(__always) public func effective(_ e: UInt64, parent: UInt64?) -> UInt64 { parent ?? 0 }
+
+    @inline(__always) public func inheritance(_ e: UInt64, parent: UInt64?, level: Int) -> UInt64 {
+        (parent ?? 0) | (e & Self.tableReserved != 0 ? 1 << UInt64(levels[level].kernelLevel) : 0)
+    }
+
+    /// Bits 6:3 of a non-leaf entry: reserved at every level.
+    static let tableReserved: UInt64 = 0x78
 
     public func outputAddress(_ e: UInt64, level: Int) -> PhysicalAddress {
         PhysicalAddress(e & Self.addressMask & ~((UInt64(1) << UInt64(levels[level].shift)) - 1))

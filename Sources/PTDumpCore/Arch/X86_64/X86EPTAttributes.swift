@@ -39,14 +39,17 @@ extension X86EPT {
             if prot & (1 << 9) != 0 { w.append("D") }
         }
         if prot & (1 << 63) != 0 { w.append("SVE") }
-        if entryProblem(prot: prot, level: level) != nil { w.append("MISCONFIGURED") }
+        if entryProblem(prot: prot, effective: effective, level: level) != nil { w.append("MISCONFIGURED") }
         return w
     }
 
     /// A leaf that causes an EPT misconfiguration: write without read, a reserved memory type,
-    /// or bit 7 in a PML4E/PML5E.
-    public func entryProblem(prot: UInt64, level: Int) -> String? {
+    /// bit 7 in a PML4E/PML5E, or a table entry above it with reserved bits (`effective`).
+    public func entryProblem(prot: UInt64, effective: UInt64, level: Int) -> String? {
         guard Self.isPresent(prot) else { return nil }
+        if let k = (0...4).first(where: { effective & (1 << UInt64($0)) != 0 }) {
+            return "EPT \(levelNames[k]) entry above it has reserved bits 6:3 set (a non-leaf entry has no memory type)"
+        }
         if level <= 1 { return "EPT \(levelNames[level]) entry has bit 7 (page size) set, which is reserved there" }
         if prot & 3 == 2 { return "EPT \(levelNames[level]) entry is writable but not readable (a misconfiguration)" }
         let t = (prot >> 3) & 7

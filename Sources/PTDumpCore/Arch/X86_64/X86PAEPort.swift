@@ -7,7 +7,7 @@ extension X86_64Port {
             && image.symbols.contains { $0.name == "pae_pdpt" }
         guard o.levels == 3 || convention || image.noteValue("translation") == "pae" else {
             if o.translation.pageAttributeTable != nil {
-                throw .contradiction("--pat applies to 32-bit PAE tables (--levels 3); a Linux kernel's memory types are named by Linux's PAT")
+                throw .contradiction("--pat applies to 32-bit tables (--levels 3 for PAE, --levels 2 for legacy paging); a Linux kernel's memory types are named by Linux's PAT")
             }
             return nil
         }
@@ -25,14 +25,7 @@ extension X86_64Port {
         guard image.memory.contains(root.value, length: 32) else {
             throw .contradiction("PAE root \(hex(root.value)) (\(root.source)) lies outside every loaded segment of the image")
         }
-        let pat: Fact<X86PAT>
-        if let v = o.translation.pageAttributeTable {
-            pat = Fact(try X86PAT(validating: v), .flag("--pat"))
-        } else if let text = image.noteValue("pat"), let v = VMCoreInfo.parseHex(text) {
-            pat = Fact(try X86PAT(validating: v, what: "PTDUMP note pat"), .imageNote("pat"))
-        } else {
-            pat = Fact(.powerOn, .defaultValue("the power-on IA32_PAT"))
-        }
+        let pat = try pageAttributeTable(image: image, options: o)
         let arch = X86PAE(pat: pat.value)
         let window = WalkRange(first: 0, last: VirtualAddress(UInt64(0xffff_ffff)))
         var layout = KernelLayout(ranges: [window], markers: [], advance: .oneStepOnFlush, checkMarkers: [],

@@ -50,3 +50,32 @@ extension X86_64: ArchitectureTableRules {
         return rules
     }
 }
+
+/// x86 legacy 32-bit paging's table facts (Intel SDM vol. 3, 4.3 "32-bit paging", tables 4-4
+/// to 4-6).
+extension X86Legacy: ArchitectureTableRules {
+    /// PS marks a 4M page in the page directory; in a page table bit 7 is PAT.
+    public func levelBits(kernelLevel level: Int) -> UInt64 { level == 3 ? X86EntryBits.pse.rawValue : 0 }
+
+    public func mask(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
+        switch category {
+        case .accessedDirty: return X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue
+        case .global: return X86EntryBits.global.rawValue
+        case .memoryType:
+            return X86EntryBits.pwt.rawValue | X86EntryBits.pcd.rawValue
+                | (level == 4 ? X86EntryBits.pse.rawValue : X86EntryBits.patLarge.rawValue)
+        case .software: return 0xe00                      // bits 9–11: ignored by the CPU
+        case .pa, .level, .contiguous, .shareability: return 0
+        }
+    }
+
+    public var hygiene: HygieneRules {
+        HygieneRules(
+            reserved: [ReservedBitsRule("reserved bit 21 of a 4M page", realLevels: 0...0, role: .leaf,
+                                        mask: X86Legacy.largeReserved)],
+            // No device-memory rule: firmware maps MMIO with any cache mode, and an executable's
+            // segments are not the machine's memory map, so leaves outside them are not findings.
+            validMask: X86EntryBits.present.rawValue,
+            hardwareUpdated: X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue)
+    }
+}

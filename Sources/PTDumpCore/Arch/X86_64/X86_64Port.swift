@@ -6,9 +6,10 @@ public enum X86_64Port: ArchitecturePort {
     public static let vmcoreinfoKeys = ["SYMBOL(init_top_pgt)", "NUMBER(pgtable_l5_enabled)"]
     public static var textFormatName: String { X86_64.text.name }
     public static let elfMachine: UInt16 = 62
-    /// `EM_386`: 32-bit boot loaders and firmware whose tables are PAE (`--levels 3`).
+    /// `EM_386`: 32-bit boot loaders and firmware whose tables are PAE (`--levels 3`) or legacy
+    /// 32-bit paging (`--levels 2`).
     public static let otherELFMachines: [UInt16] = [3]
-    public static let levelsHelp = "4 or 5; 3 for 32-bit PAE"
+    public static let levelsHelp = "4 or 5; 3 for 32-bit PAE, 2 for 32-bit legacy paging"
     public static let profiles = [linux6_1, linux6_12]
 
     /// `__START_KERNEL_map`.
@@ -27,6 +28,7 @@ public enum X86_64Port: ArchitecturePort {
     public static var builderModes: [PagingMode] { [.x86_64(levels: 4), .x86_64(levels: 5)] }
 
     public static func encoder(for mode: PagingMode) throws(ImageError) -> any LeafEncoder {
+        if mode == .x86Legacy { return X86LegacyEncoder(arch: X86Legacy(pat: .powerOn)) }
         guard mode.levels == 4 || mode.levels == 5, mode.pageSize == 4096 else {
             throw .contradiction("x86_64 has 4 or 5 levels, not \(mode.levels)")
         }
@@ -35,6 +37,7 @@ public enum X86_64Port: ArchitecturePort {
 
     public static func resolve(image: Image, options o: Options, profile: Fact<KernelProfile>) throws(ImageError) -> Platform {
         if let ept = try resolveEPT(image: image, options: o, profile: profile) { return ept }
+        if let legacy = try resolveLegacy(image: image, options: o, profile: profile) { return legacy }
         if let pae = try resolvePAE(image: image, options: o, profile: profile) { return pae }
         let vi = image.vmcoreinfo
         let sme = UInt64(bitPattern: vi?.number("sme_mask") ?? 0)

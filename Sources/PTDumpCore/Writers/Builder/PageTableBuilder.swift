@@ -6,6 +6,9 @@ public struct PageTableBuilder<A: Architecture> {
     public let physicalBase: UInt64
     /// Bytes of one table (the largest level's table).
     public let tableBytes: Int
+    /// Bytes of one entry (`TableLevel.entryBytes`; the same at every level of every known
+    /// paging format): 8, or 4 for x86 legacy paging.
+    public let entryBytes: Int
     /// The memory laid out so far.
     public private(set) var bytes: [UInt8] = []
     /// The top-level table.
@@ -28,6 +31,7 @@ public struct PageTableBuilder<A: Architecture> {
         self.arch = arch
         self.physicalBase = physicalBase
         self.tableBytes = arch.tableBytes
+        self.entryBytes = arch.levels[0].entryBytes
         self.tableEntry = tableEntry
         self.emptyEntry = emptyEntry
         root = newTable(level: 0)
@@ -61,16 +65,20 @@ public struct PageTableBuilder<A: Architecture> {
 
     /// Entry `index` of the table at `table`.
     public func entry(table: PhysicalAddress, index: Int) -> UInt64 {
-        let o = Int(table.rawValue - physicalBase) + index * 8
-        let v = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) }
-        return arch.byteOrder == .big ? v.byteSwapped : v
+        let n = entryBytes
+        let o = Int(table.rawValue - physicalBase) + index * n
+        return (0..<n).reduce(UInt64(0)) { v, b in
+            v | UInt64(bytes[o + (arch.byteOrder == .big ? n - 1 - b : b)]) << (8 * UInt64(b))
+        }
     }
 
     /// Sets entry `index` of the table at `table`.
     public mutating func set(table: PhysicalAddress, index: Int, _ value: UInt64) {
-        let o = Int(table.rawValue - physicalBase) + index * 8
-        let v = arch.byteOrder == .big ? value.byteSwapped : value
-        for b in 0..<8 { bytes[o + b] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(b))) }
+        let n = entryBytes
+        let o = Int(table.rawValue - physicalBase) + index * n
+        for b in 0..<n {
+            bytes[o + (arch.byteOrder == .big ? n - 1 - b : b)] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(b)))
+        }
     }
 
     /// Index of `va` in a table of real level `li`.
