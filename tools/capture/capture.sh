@@ -20,6 +20,8 @@
 #
 # Environment:
 #   WORK=/tmp/ptdump-capture   sources, kernel builds, dumps (5-10 GB for a few cases)
+#   SRC=$WORK/linux-source-REL an already unpacked kernel tree to build from instead (only
+#                              read: the build is out of tree)
 #   JOBS=$(nproc)              make -j
 #   PTDUMP=.build/release/ptdump   the ptdump used by the sample step (`make build`)
 #   OUT=samples                where the sample folder is written
@@ -67,6 +69,10 @@ arm64)   KARCH=arm64; CROSS=aarch64-linux-gnu-;  TARGET=Image;   KIMAGE=arch/arm
 riscv64) KARCH=riscv; CROSS=riscv64-linux-gnu-;  TARGET=Image;   KIMAGE=arch/riscv/boot/Image
          QEMU_BIN=qemu-system-riscv64; QEMU_PKG=qemu-system-misc; CC_PKG=gcc-riscv64-linux-gnu
          CONSOLE=ttyS0; MACHINE=(-M virt -bios default); BOOT_ARGS="" ;;
+s390x)   KARCH=s390;  CROSS=s390x-linux-gnu-;   TARGET=bzImage; KIMAGE=arch/s390/boot/bzImage
+         QEMU_BIN=qemu-system-s390x; QEMU_PKG=qemu-system-misc
+         CC_PKG="gcc-s390x-linux-gnu libc6-dev-s390x-cross"
+         CONSOLE=ttysclp0; MACHINE=(-M s390-ccw-virtio -no-reboot); BOOT_ARGS="" ;;
 *) die "unknown architecture $ARCH" ;;
 esac
 
@@ -79,7 +85,7 @@ else
 fi
 CMDLINE=$(echo "console=$CONSOLE panic=-1 $KASLR_ARG $BOOT_ARGS $APPEND" | tr -s ' ' | sed 's/ $//')
 
-SRC=$WORK/linux-source-$RELEASE
+SRC=${SRC:-$WORK/linux-source-$RELEASE}
 KBUILD=$WORK/kbuild/$ARCH-$RELEASE${FRAGMENTS:+-${FRAGMENTS//,/-}}
 RUN=$WORK/run/$CASE
 FRAGMENT_FILES=("$HERE/configs/$ARCH-$RELEASE.config")
@@ -99,6 +105,7 @@ do_deps() {
 
 do_build() {
     if [ ! -f "$SRC/Makefile" ]; then
+        [ "$SRC" = "$WORK/linux-source-$RELEASE" ] || die "SRC=$SRC has no kernel tree"
         say "unpacking linux-source-$RELEASE into $WORK"
         mkdir -p "$WORK"
         tar -xf /usr/src/linux-source-$RELEASE.tar.xz -C "$WORK"
@@ -147,7 +154,8 @@ do_boot() {
     QEMU=("$QEMU_BIN" "${MACHINE[@]}" -accel tcg -cpu "$CPU" -smp "$SMP" -m "$MEM" -display none
           -kernel "$KBUILD/$KIMAGE" -initrd "$RUN/initramfs.cpio" -append "$CMDLINE"
           -monitor unix:"$RUN/monitor",server,nowait -serial file:"$RUN/console.log")
-    [ "$ARCH" = riscv64 ] || QEMU+=(-device vmcoreinfo)
+    # QEMU's vmcoreinfo device (fw_cfg): riscv64 6.1 cannot read it, qemu-system-s390x has none
+    case $ARCH in x86_64|arm64) QEMU+=(-device vmcoreinfo) ;; esac
     printf '%q ' "${QEMU[@]}" > "$RUN/qemu-command"
     say "booting: ${QEMU[*]}"
     local t0=$SECONDS
@@ -221,6 +229,8 @@ do_sample() {
         echo "ptdump $("$PTDUMP" --version 2>/dev/null | head -1) at capture time: \`ptdump vmcore.elf\` differs from \`expected.txt\` in $dump_diff line(s),"
         echo "\`ptdump image.ptd\` in $image_diff; \`ptdump --check-wx image.ptd\` said: \`$wx_out\`."
     } > "$dir/SOURCE.md"
+    # what the case shows and why, kept beside the case so a new capture keeps it
+    if [ -f "$HERE/notes/$CASE.md" ]; then { echo; cat "$HERE/notes/$CASE.md"; } >> "$dir/SOURCE.md"; fi
     say "sample $dir: dump differs in $dump_diff line(s), image in $image_diff; W^X: $wx_out"
 }
 
