@@ -258,6 +258,16 @@ else
     skip "raw riscv64 dump with --arch --root --levels prints the kernel's text" "no readelf"
 fi
 
+# The real Sv48 and Sv57 captures: no flags, mode and root found by trial.
+for SRM in samples/riscv64-sv48 samples/riscv64-sv57; do
+    run "$SRM/image.ptd"
+    [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SRM/expected.txt"
+    check "$SRM prints the kernel's text" $? "exit $rc; $(diff "$SRM/expected.txt" "$TMP/out" | wc -l) diff lines"
+    run --check-wx "$SRM/image.ptd"
+    [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$(cat "$SRM/wx.txt")" ]
+    check "--check-wx on $SRM prints only the kernel's verdict" $? "exit $rc" "got: $(tail -n 1 "$TMP/out")"
+done
+
 # --- s390x ----------------------------------------------------------------------------
 
 SZ=samples/s390x-region3
