@@ -258,6 +258,16 @@ else
     skip "raw riscv64 dump with --arch --root --levels prints the kernel's text" "no readelf"
 fi
 
+# The real Sv48 and Sv57 captures: no flags, mode and root found by trial.
+for SRM in samples/riscv64-sv48 samples/riscv64-sv57; do
+    run "$SRM/image.ptd"
+    [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SRM/expected.txt"
+    check "$SRM prints the kernel's text" $? "exit $rc; $(diff "$SRM/expected.txt" "$TMP/out" | wc -l) diff lines"
+    run --check-wx "$SRM/image.ptd"
+    [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$(cat "$SRM/wx.txt")" ]
+    check "--check-wx on $SRM prints only the kernel's verdict" $? "exit $rc" "got: $(tail -n 1 "$TMP/out")"
+done
+
 # --- s390x ----------------------------------------------------------------------------
 
 SZ=samples/s390x-region3
@@ -283,6 +293,22 @@ check "--info on $SZ names the architecture, the ASCE's levels and the kernel's 
 run --kernel-config "$SZ/config.txt" "$SZ/image.ptd"
 [ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SZ/expected.txt"
 check "$SZ with --kernel-config: the layout formulas print the kernel's text" $? "exit $rc; $(diff "$SZ/expected.txt" "$TMP/out" | wc -l) diff lines"
+
+# The region-second capture (vmalloc=8T): four levels from CR13, the same no-flag text, and
+# the formulas give it too once vmalloc= is read from the saved command line.
+SZ2=samples/s390x-region2
+run "$SZ2/image.ptd"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SZ2/expected.txt"
+check "$SZ2 (region-second ASCE) prints the kernel's text" $? "exit $rc; $(diff "$SZ2/expected.txt" "$TMP/out" | wc -l) diff lines"
+run --check-wx "$SZ2/image.ptd"
+[ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "$(cat "$SZ2/wx.txt")" ]
+check "--check-wx on $SZ2 prints only the kernel's verdict" $? "exit $rc" "got: $(tail -n 1 "$TMP/out")"
+run --info "$SZ2/image.ptd"
+grep -q '^levels *4 ' "$TMP/out" && grep -q '^va bits *53 ' "$TMP/out" && grep -q '^vmalloc_size *0x80000000000 ' "$TMP/out"
+check "--info on $SZ2: 4 levels, 53 bits, the 8 TiB vmalloc= of its command line" $? "$(grep -E '^(levels|va bits|vmalloc_size)' "$TMP/out")"
+run --kernel-config "$SZ2/config.txt" "$SZ2/image.ptd"
+[ "$rc" -eq 0 ] && cmp -s "$TMP/out" "$SZ2/expected.txt"
+check "$SZ2 with --kernel-config: the layout formulas print the kernel's text" $? "exit $rc; $(diff "$SZ2/expected.txt" "$TMP/out" | wc -l) diff lines"
 
 run --walk 0x100000 "$SZ/image.ptd"
 [ "$rc" -eq 0 ] && [[ "$(tail -n 1 "$TMP/out")" == *"read-only, exec"* ]]

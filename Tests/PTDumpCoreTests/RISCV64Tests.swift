@@ -80,6 +80,29 @@ struct RISCV64GoldenTests {
     }
 }
 
+/// The real 6.1 Sv48 and Sv57 captures (the same kernel; Sv48 by answering its satp probe as a
+/// hart without Sv57, tools/capture/satp-limit.py), saved with `--save` and no other flag: the
+/// mode and root found by trial, the level names and the markers of each mode.
+@Suite("riscv64 golden samples in Sv48 and Sv57")
+struct RISCV64ModeGoldenTests {
+    @Test(arguments: [("samples/riscv64-sv48", 4, 0xffff_af80_0000_0000 as UInt64, "PUD"),
+                      ("samples/riscv64-sv57", 5, 0xff60_0000_0000_0000 as UInt64, "P4D")])
+    func textLevelsAndLinearMapAreTheKernels(sample: String, levels: Int, pageOffset: UInt64, topName: String) throws {
+        let image = try ImageLoader.load(path: "\(repoRoot)/\(sample)/image.ptd")
+        let platform = try PlatformResolver.resolve(image: image, options: Options())
+        #expect(platform.levels.value == levels && platform.vaBits.value == 9 * levels + 12)
+        #expect(platform.root.value == 0x80c9_9000)
+        #expect(platform.layout.fact(.riscvPageOffset) == pageOffset)
+        #expect(platform.layout.markers.first { $0.name == "Linear mapping" }?.start == VirtualAddress(pageOffset))
+        let (text, report) = renderText(platform, image.memory)
+        #expect(report.problems.isEmpty)
+        #expect(text == readRepoFile("\(sample)/expected.txt"))
+        #expect(wxLines(platform, image.memory) == [readRepoFile("\(sample)/wx.txt").trimmingSuffixNewline()])
+        let arch = try #require(RISCV64(levels: levels))
+        #expect(arch.levelNames[levels == 5 ? 1 : 2] == topName)
+    }
+}
+
 /// Entry decoding, level by level and field by field (`pgtable-64.h`, `pgtable.h`, `ptdump.c`).
 @Suite struct RISCV64DecodingTests {
     let sv39 = RISCV64(levels: 3)!, sv48 = RISCV64(levels: 4)!, sv57 = RISCV64(levels: 5)!

@@ -20,6 +20,8 @@
 #
 # Environment:
 #   WORK=/tmp/ptdump-capture   sources, kernel builds, dumps (5-10 GB for a few cases)
+#   SRC=$WORK/linux-source-REL an already unpacked kernel tree to build from instead (only
+#                              read: the build is out of tree)
 #   JOBS=$(nproc)              make -j
 #   PTDUMP=.build/release/ptdump   the ptdump used by the sample step (`make build`)
 #   OUT=samples                where the sample folder is written
@@ -67,8 +69,22 @@ arm64)   KARCH=arm64; CROSS=aarch64-linux-gnu-;  TARGET=Image;   KIMAGE=arch/arm
 riscv64) KARCH=riscv; CROSS=riscv64-linux-gnu-;  TARGET=Image;   KIMAGE=arch/riscv/boot/Image
          QEMU_BIN=qemu-system-riscv64; QEMU_PKG=qemu-system-misc; CC_PKG=gcc-riscv64-linux-gnu
          CONSOLE=ttyS0; MACHINE=(-M virt -bios default); BOOT_ARGS="" ;;
+s390x)   KARCH=s390;  CROSS=s390x-linux-gnu-;   TARGET=bzImage; KIMAGE=arch/s390/boot/bzImage
+         QEMU_BIN=qemu-system-s390x; QEMU_PKG=qemu-system-misc
+         CC_PKG="gcc-s390x-linux-gnu libc6-dev-s390x-cross"
+         CONSOLE=ttysclp0; MACHINE=(-M s390-ccw-virtio -no-reboot); BOOT_ARGS="" ;;
 *) die "unknown architecture $ARCH" ;;
 esac
+
+# `satp-max=MODE` in a riscv64 case's CPU is the tool's, not QEMU's (QEMU 7.2 cannot turn
+# Sv57 or Sv48 off): the boot step starts QEMU paused with its gdbstub and satp-limit.py
+# answers the kernel's satp probe as a hart whose largest mode is MODE
+SATP_MAX=""
+if [[ "$CPU" =~ (^|,)satp-max=([a-z0-9]+)(,|$) ]]; then
+    SATP_MAX=${BASH_REMATCH[2]}
+    CPU=$(echo "$CPU" | sed -E 's/(^|,)satp-max=[a-z0-9]+//; s/^,//')
+    [ "$ARCH" = riscv64 ] || die "satp-max= is for riscv64 cases"
+fi
 
 # `kaslr` in the case's boot arguments means: do not add nokaslr
 if [[ " $APPEND " == *" kaslr "* ]]; then
@@ -79,7 +95,7 @@ else
 fi
 CMDLINE=$(echo "console=$CONSOLE panic=-1 $KASLR_ARG $BOOT_ARGS $APPEND" | tr -s ' ' | sed 's/ $//')
 
-SRC=$WORK/linux-source-$RELEASE
+SRC=${SRC:-$WORK/linux-source-$RELEASE}
 KBUILD=$WORK/kbuild/$ARCH-$RELEASE${FRAGMENTS:+-${FRAGMENTS//,/-}}
 RUN=$WORK/run/$CASE
 FRAGMENT_FILES=("$HERE/configs/$ARCH-$RELEASE.config")
@@ -99,6 +115,7 @@ do_deps() {
 
 do_build() {
     if [ ! -f "$SRC/Makefile" ]; then
+        [ "$SRC" = "$WORK/linux-source-$RELEASE" ] || die "SRC=$SRC has no kernel tree"
         say "unpacking linux-source-$RELEASE into $WORK"
         mkdir -p "$WORK"
         tar -xf /usr/src/linux-source-$RELEASE.tar.xz -C "$WORK"
@@ -147,12 +164,25 @@ do_boot() {
     QEMU=("$QEMU_BIN" "${MACHINE[@]}" -accel tcg -cpu "$CPU" -smp "$SMP" -m "$MEM" -display none
           -kernel "$KBUILD/$KIMAGE" -initrd "$RUN/initramfs.cpio" -append "$CMDLINE"
           -monitor unix:"$RUN/monitor",server,nowait -serial file:"$RUN/console.log")
-    [ "$ARCH" = riscv64 ] || QEMU+=(-device vmcoreinfo)
+    # QEMU's vmcoreinfo device (fw_cfg): riscv64 6.1 cannot read it, qemu-system-s390x has none
+    case $ARCH in x86_64|arm64) QEMU+=(-device vmcoreinfo) ;; esac
+    [ -z "$SATP_MAX" ] || QEMU+=(-S -gdb "unix:$RUN/gdb,server=on,wait=off")
     printf '%q ' "${QEMU[@]}" > "$RUN/qemu-command"
     say "booting: ${QEMU[*]}"
     local t0=$SECONDS
     "${QEMU[@]}" </dev/null >"$RUN/qemu.out" 2>&1 &
     local qemu=$!
+    if [ -n "$SATP_MAX" ]; then
+        local n=0
+        until [ -S "$RUN/gdb" ]; do
+            sleep 0.2; n=$((n + 1))
+            [ $n -lt 150 ] || { kill $qemu; die "QEMU opened no gdbstub socket"; }
+        done
+        # QEMU virt with OpenSBI (fw_dynamic) loads the kernel image at 0x80200000
+        python3 "$HERE/satp-limit.py" "$RUN/gdb" "$KBUILD/vmlinux" 0x80200000 "$SATP_MAX" \
+            --cross "$CROSS" --log "$RUN/satp-limit.log" || { kill $qemu; die "satp-limit.py failed"; }
+        cat "$RUN/satp-limit.log"
+    fi
     until grep -q '^@@PTDUMP READY' "$RUN/console.log" 2>/dev/null; do
         kill -0 $qemu 2>/dev/null || { cat "$RUN/qemu.out"; tail -20 "$RUN/console.log" 2>/dev/null; die "QEMU exited before the guest was ready"; }
         [ $((SECONDS - t0)) -lt "$TIMEOUT" ] || { kill $qemu; die "the guest was not ready after $TIMEOUT s"; }
@@ -212,6 +242,11 @@ do_sample() {
         for f in "${FRAGMENT_FILES[@]}"; do echo "\`tools/capture/configs/$(basename "$f")\`"; done | paste -sd, - | sed 's/,/ + /g'
         echo "(\`config.txt\` is the full \`.config\`). Guest: \`-cpu $CPU -smp $SMP -m $MEM\`, kernel command line"
         echo "\`$CMDLINE\`."
+        if [ -n "$SATP_MAX" ]; then
+            echo
+            echo "The guest's kernel runs in $SATP_MAX: \`satp-limit.py\` answered its satp probe through QEMU's gdbstub as a hart"
+            echo "without the larger modes would (\`$(head -1 "$RUN/satp-limit.log" | sed 's/;.*//')\`; see tools/capture/README.md)."
+        fi
         echo
         echo "- \`expected.txt\`: the kernel's debugfs page-table text, byte for byte ($(wc -l < "$dir/expected.txt") lines; two reads 3 s apart were identical)."
         echo "- \`wx.txt\`: the kernel's W^X lines from its log, timestamps removed."
@@ -221,6 +256,8 @@ do_sample() {
         echo "ptdump $("$PTDUMP" --version 2>/dev/null | head -1) at capture time: \`ptdump vmcore.elf\` differs from \`expected.txt\` in $dump_diff line(s),"
         echo "\`ptdump image.ptd\` in $image_diff; \`ptdump --check-wx image.ptd\` said: \`$wx_out\`."
     } > "$dir/SOURCE.md"
+    # what the case shows and why, kept beside the case so a new capture keeps it
+    if [ -f "$HERE/notes/$CASE.md" ]; then { echo; cat "$HERE/notes/$CASE.md"; } >> "$dir/SOURCE.md"; fi
     say "sample $dir: dump differs in $dump_diff line(s), image in $image_diff; W^X: $wx_out"
 }
 
