@@ -79,3 +79,84 @@ extension X86Legacy: ArchitectureTableRules {
             hardwareUpdated: X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue)
     }
 }
+
+/// Intel EPT's table facts (Intel SDM vol. 3, 29.3.2 "EPT Translation Mechanism", tables 29-1
+/// to 29-6).
+extension X86EPT: ArchitectureTableRules {
+    /// Bit 7 makes a PDPTE or PDE a 1G or 2M leaf; in a PTE it is ignored.
+    public func levelBits(kernelLevel level: Int) -> UInt64 { level == 2 || level == 3 ? 1 << 7 : 0 }
+
+    public func mask(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
+        switch category {
+        case .accessedDirty: return 1 << 8 | 1 << 9
+        case .memoryType: return 7 << 3 | 1 << 6          // EPT memory type and ignore-PAT
+        // No global bit; the ignored bits (11, 62:52) are not among the bits a range keeps.
+        case .pa, .level, .global, .contiguous, .shareability, .software: return 0
+        }
+    }
+
+    public var hygiene: HygieneRules {
+        let n = levels.count
+        var reserved = [
+            // A 2M page's address starts at bit 21, a 1G page's at bit 30; below is reserved.
+            ReservedBitsRule("reserved bits 20:12 of a 2M page", realLevels: (n - 2)...(n - 2), role: .leaf,
+                             mask: 0x0000_0000_001f_f000),
+            ReservedBitsRule("reserved bits 29:12 of a 1G page", realLevels: (n - 3)...(n - 3), role: .leaf,
+                             mask: 0x0000_0000_3fff_f000),
+            // An entry that references a table has bits 6:3 reserved (bit 7 there makes a leaf).
+            ReservedBitsRule("reserved bits 6:3 of an entry that references a table", realLevels: (n - 3)...(n - 2),
+                             role: .table, mask: Self.tableReserved),
+        ]
+        if n > 3 {
+            // PML4 and PML5 entries: bits 7:3 are reserved; bit 7 set makes the walk take the
+            // entry as a leaf, which a PML4E or PML5E can never be.
+            reserved.append(ReservedBitsRule("reserved bits 7:3 of a PML4 or PML5 entry", realLevels: 0...(n - 4),
+                                             role: .table, mask: 0xf8))
+            reserved.append(ReservedBitsRule("bit 7 (page size) of a PML4 or PML5 entry", realLevels: 0...(n - 4),
+                                             role: .leaf, mask: 1 << 7))
+        }
+        // Memory types come from the entries (UC, WC, WT, WP, WB): none says "device" as the
+        // kernel's own tables do, so there is no outside-memory rule for leaves.
+        return HygieneRules(reserved: reserved, validMask: 0x407,
+                            hardwareUpdated: 1 << 8 | 1 << 9,
+                            // SDM 29.3.2: bits 51:N of every EPT entry are reserved (N = MAXPHYADDR).
+                            addressWidth: AddressWidthRule(highestBit: 51, widths: 32...52, name: "MAXPHYADDR"))
+    }
+}
+
+/// x86 32-bit PAE paging's table facts (Intel SDM vol. 3, 4.4 "PAE paging", tables 4-8 to 4-11).
+extension X86PAE: ArchitectureTableRules {
+    /// PS marks a 2M page in the page directory; in a page table bit 7 is PAT.
+    public func levelBits(kernelLevel level: Int) -> UInt64 { level == 3 ? X86EntryBits.pse.rawValue : 0 }
+
+    public func mask(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
+        switch category {
+        case .accessedDirty: return X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue
+        case .global: return X86EntryBits.global.rawValue
+        case .memoryType:
+            return X86EntryBits.pwt.rawValue | X86EntryBits.pcd.rawValue
+                | (level == 4 ? X86EntryBits.pse.rawValue : X86EntryBits.patLarge.rawValue)
+        case .software: return 0xe00                      // bits 9–11: ignored by the CPU
+        case .pa, .level, .contiguous, .shareability: return 0
+        }
+    }
+
+    public var hygiene: HygieneRules {
+        HygieneRules(
+            reserved: [
+                // A PDPTE has only P, PWT, PCD and the address: bits 2:1, 8:5 and 63 are reserved.
+                ReservedBitsRule("reserved bits 2:1, 8:5 or 63 of a PDPTE", realLevels: 0...0, role: .table,
+                                 mask: 0x8000_0000_0000_01e6),
+                // A 2M page's address starts at bit 21; bits 20:13 are reserved (bit 12 is PAT).
+                ReservedBitsRule("reserved bits 20:13 of a 2M page", realLevels: 1...1, role: .leaf,
+                                 mask: 0x0000_0000_001f_e000),
+            ],
+            // As with legacy paging: firmware maps MMIO with any cache mode, and an executable's
+            // segments are not the machine's memory map.
+            validMask: X86EntryBits.present.rawValue,
+            hardwareUpdated: X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue,
+            // SDM 4.4.2: bits 62:MAXPHYADDR of every entry are reserved (63 is XD, or reserved
+            // when IA32_EFER.NXE is clear).
+            addressWidth: AddressWidthRule(highestBit: 62, widths: 32...52, name: "MAXPHYADDR"))
+    }
+}
