@@ -58,8 +58,25 @@ public struct KernelMarkerTable: Sendable {
     /// the string-first search reads the kernel's text and read-only data.
     public static func find<A: Architecture>(tables: PageTables<A>, root: PhysicalAddress, from: VirtualAddress,
                                              span: UInt64, data: WalkRange, shape: Shape) -> KernelMarkerTable? {
+        find(tables: tables, root: root, from: from, span: span, windows: [data], shape: shape)
+    }
+
+    /// `find(…data:…)` over several windows in turn, sharing one view of the image: the first
+    /// window holding the array wins.
+    static func find<A: Architecture>(tables: PageTables<A>, root: PhysicalAddress, from: VirtualAddress,
+                                      span: UInt64, windows: [WalkRange], shape: Shape) -> KernelMarkerTable? {
         let image = KernelImageView(tables: tables, root: root, from: from, span: span)
-        let window = KernelImageView(tables: tables, root: root, from: data.first, span: data.last - data.first)
+        for data in windows {
+            let window = KernelImageView(tables: tables, root: root, from: data.first, span: data.last - data.first)
+            if let t = scan(window, image: image, from: from, span: span, shape: shape) { return t }
+        }
+        return nil
+    }
+
+    /// One window of the data search.
+    private static func scan<A: Architecture>(_ window: KernelImageView<A>, image: KernelImageView<A>, from: VirtualAddress,
+                                              span: UInt64, shape: Shape) -> KernelMarkerTable? {
+        let tables = image.tables
         let lo = from.rawValue, hi = from.rawValue &+ span
         let stride = shape.entrySize / 8
         let big = tables.arch.byteOrder == .big
@@ -108,10 +125,34 @@ public struct KernelMarkerTable: Sendable {
         let data = ["prb", "printk_rb_static", "init_uts_ns", "vmap_area_list", "node_online_map", "clear_seq"]
             .compactMap { vmcoreinfo?.symbol($0) }.filter { $0 >= lo && $0 < hi }
         if let first = data.min(), let last = data.max() {
-            let window = WalkRange(first: VirtualAddress(max(lo, first &- (2 << 20)) & ~0xfff), last: VirtualAddress(min(hi, last &+ (1 << 20))))
-            if let t = find(tables: tables, root: root, from: from, span: span, data: window, shape: shape) { return t }
+            let windows = nearestFirst(around: first & ~7, lower: max(lo, first &- (2 << 20)) & ~0xfff,
+                                       upper: min(hi, last &+ (1 << 20)), overlap: UInt64(4 * shape.entrySize))
+            if let t = find(tables: tables, root: root, from: from, span: span, windows: windows, shape: shape) { return t }
         }
         return find(tables: tables, root: root, from: from, span: span, shape: shape)
+    }
+
+    /// `[lower, upper)` cut into 64 KiB windows in the order the data search reads them: down
+    /// from `start` (the array usually lies a little below the first VMCOREINFO data symbol, in
+    /// the same .data), then up from it. Neighbouring windows overlap by `overlap` bytes so an
+    /// entry and its neighbour are never split between two.
+    static func nearestFirst(around start: UInt64, lower: UInt64, upper: UInt64, overlap: UInt64) -> [WalkRange] {
+        let step: UInt64 = 64 << 10
+        let mid = min(max(start, lower), upper)
+        var out: [WalkRange] = []
+        var top = mid
+        while top > lower {
+            let bottom = top - min(step, top - lower)
+            out.append(WalkRange(first: VirtualAddress(bottom), last: VirtualAddress(min(upper, top &+ overlap))))
+            top = bottom
+        }
+        var bottom = mid
+        while bottom < upper {
+            let top = bottom + min(step, upper - bottom)
+            out.append(WalkRange(first: VirtualAddress(max(lower, bottom &- overlap)), last: VirtualAddress(top)))
+            bottom = top
+        }
+        return out
     }
 
     /// The array holding an entry at `entry`: entries before it while their names read as
