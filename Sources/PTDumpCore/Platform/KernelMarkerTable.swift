@@ -95,14 +95,37 @@ public struct KernelMarkerTable: Sendable {
             // An entry: a start address (kernel half, or 0 for user space) and a name pointer,
             // with neighbours alike and starts ascending.
             func startLike(_ i: Int) -> Bool { i >= 0 && i < words && (shape.anyStart || word(i) == 0 || word(i) >> 63 == 1) }
+            func entry(_ i: Int) -> Bool { inImage(i) && startLike(i - 1) }
+            // Entries `a` then `b` (name-pointer word indices) as neighbours in one array.
+            func follows(_ a: Int, _ b: Int) -> Bool { entry(b) && word(a - 1) <= word(b - 1) && word(a) != word(b) }
+            // The array has at least four entries (`table(around:)` wants them): an entry needs
+            // three neighbours, counting both ways, unless the piece of memory ends first —
+            // then one will do. And markers start regions (the linear map, vmalloc, modules):
+            // at most one or two starts lie in the kernel image, where every word of an array
+            // of pointers does. Each candidate costs a string read, in a compressed dump often
+            // a page decompressed, and .data is full of sorted pointer arrays.
+            func inRun(_ i: Int) -> Bool {
+                var run = 1, outside = inImage(i - 1) ? 0 : 1, edge = false, k = i
+                while run < 4 {
+                    guard k + stride < words else { edge = true; break }
+                    guard follows(k, k + stride) else { break }
+                    run += 1
+                    k += stride
+                    if !inImage(k - 1) { outside += 1 }
+                }
+                k = i
+                while run < 4 {
+                    guard k - stride >= 1 else { edge = true; break }
+                    guard follows(k - stride, k) else { break }
+                    run += 1
+                    k -= stride
+                    if !inImage(k - 1) { outside += 1 }
+                }
+                return (run >= 4 && outside >= 2) || (edge && run >= 2 && outside >= 1)
+            }
             var i = 1
             while i < words {
-                // A neighbour on either side (the anchor may be the first or last entry).
-                let next = inImage(i + stride) && startLike(i - 1 + stride) && word(i - 1) <= word(i - 1 + stride)
-                    && word(i) != word(i + stride)
-                let prev = inImage(i - stride) && startLike(i - 1 - stride) && word(i - 1 - stride) <= word(i - 1)
-                    && word(i) != word(i - stride)
-                if inImage(i) && startLike(i - 1) && (next || prev) {
+                if entry(i) && inRun(i) {
                     let w = word(i)
                     if image.string(at: VirtualAddress(w), max: 48) == shape.anchor,
                        let t = table(around: va + UInt64((i - 1) * 8), image: image, shape: shape) {
@@ -132,25 +155,31 @@ public struct KernelMarkerTable: Sendable {
         return find(tables: tables, root: root, from: from, span: span, shape: shape)
     }
 
-    /// `[lower, upper)` cut into 64 KiB windows in the order the data search reads them: down
-    /// from `start` (the array usually lies a little below the first VMCOREINFO data symbol, in
-    /// the same .data), then up from it. Neighbouring windows overlap by `overlap` bytes so an
-    /// entry and its neighbour are never split between two.
+    /// `[lower, upper)` cut into 64 KiB windows in the order the data search reads them: out
+    /// from `start` (the array lies in the same .data as the first VMCOREINFO data symbol, a
+    /// little below it on x86, a little above it on arm64), one window down, then one up, and so
+    /// on. Neighbouring windows overlap by `overlap` bytes so an entry and its neighbour are
+    /// never split between two.
     static func nearestFirst(around start: UInt64, lower: UInt64, upper: UInt64, overlap: UInt64) -> [WalkRange] {
         let step: UInt64 = 64 << 10
         let mid = min(max(start, lower), upper)
-        var out: [WalkRange] = []
+        var down: [WalkRange] = [], up: [WalkRange] = []
         var top = mid
         while top > lower {
             let bottom = top - min(step, top - lower)
-            out.append(WalkRange(first: VirtualAddress(bottom), last: VirtualAddress(min(upper, top &+ overlap))))
+            down.append(WalkRange(first: VirtualAddress(bottom), last: VirtualAddress(min(upper, top &+ overlap))))
             top = bottom
         }
         var bottom = mid
         while bottom < upper {
             let top = bottom + min(step, upper - bottom)
-            out.append(WalkRange(first: VirtualAddress(max(lower, bottom &- overlap)), last: VirtualAddress(top)))
+            up.append(WalkRange(first: VirtualAddress(max(lower, bottom &- overlap)), last: VirtualAddress(top)))
             bottom = top
+        }
+        var out: [WalkRange] = []
+        for k in 0..<max(down.count, up.count) {
+            if k < down.count { out.append(down[k]) }
+            if k < up.count { out.append(up[k]) }
         }
         return out
     }
