@@ -29,9 +29,31 @@ enum Seeds {
             let raw = [UInt8(p), UInt8(m), 0, 0] + zeroBase.bytes
             try save(raw, "\(dir)/raw/\(i).bin")
         }
+        try kdumpSeeds(to: "\(dir)/kdump")
         try save(Array("OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffff800009a3c000\nNUMBER(kimage_voffset)=-0x7fff7fff80000000\nNUMBER(VA_BITS)=48\nNUMBER(TCR_EL1_T1SZ)=16\nSYMBOL(init_top_pgt)=ffffffff8180a000\nNUMBER(phys_base)=-0x1000000\nNUMBER(pgtable_l5_enabled)=1\nNUMBER(sme_mask)=0\nKERNELOFFSET=0\nSIZE(page)=64\n".utf8), "\(dir)/vmcoreinfo/1.txt")
         try save(Array("CONFIG_KASAN=y\nCONFIG_KASAN_GENERIC=y\nCONFIG_KASAN_SHADOW_OFFSET=0xdffffc0000000000\nCONFIG_NR_CPUS=64\nCONFIG_KMAP_LOCAL=y\nCONFIG_X86_IO_APIC=y\nCONFIG_ACPI_APEI_GHES=y\n".utf8), "\(dir)/config/1.txt")
         try save(Array("ffffffff81000000 T _stext\nffffffff81000000 T _text\nffffffff82000000 D page_offset_base\n".utf8), "\(dir)/system-map/1.txt")
+    }
+
+    /// The first 256 KiB of each real kdump sample (header, bitmaps, notes, the first page
+    /// descriptors and pages), marked incomplete (`DUMP_DH_COMPRESSED_INCOMPLETE`, bit 3 of the
+    /// header's `status` at byte 424) so the reader takes the cut file as a partial dump.
+    /// Flattened files are cut as they are. Run from the repository root; no samples, no seeds.
+    static func kdumpSeeds(to dir: String) throws {
+        let files = ["samples/kdump/x86_64-4level.c-d31.kdump", "samples/kdump/x86_64-4level.l-d31.kdump",
+                     "samples/kdump/arm64-4k-48.z-d31.kdump", "samples/kdump/x86_64-4level.c-d31.flat",
+                     "samples/x86_64-4level-6.12/vmcore.qemu-zlib.kdump", "samples/arm64-4k-48-6.12/vmcore.qemu-zlib.kdump"]
+        for (i, path) in files.enumerated() {
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            var bytes = [UInt8](repeating: 0, count: 256 << 10)
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 432 else { continue }
+            bytes.removeLast(bytes.count - n)
+            if bytes.starts(with: Array("KDUMP   ".utf8)) { bytes[424] |= 0x8 }
+            try save(bytes, "\(dir)/\(i).kdump")
+        }
     }
 
     static func save(_ bytes: [UInt8], _ path: String) throws {

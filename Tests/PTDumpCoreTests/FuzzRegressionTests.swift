@@ -45,4 +45,29 @@ import Glibc
         }
         FuzzTarget.image.run(Array(original.prefix(original.count / 3)))
     }
+
+    /// The kdump target opens real kdump-compressed and flattened files (so the fuzzer starts
+    /// from structure the reader accepts), and survives damage to their headers, bitmaps,
+    /// descriptors and pages, and a cut anywhere.
+    @Test(arguments: ["kdump/x86_64-4level.c-d31.kdump", "kdump/arm64-4k-48.z-d31.kdump", "kdump/x86_64-4level.c-d31.flat"])
+    func kdumpTargetReadsRealFilesAndSurvivesDamage(_ name: String) throws {
+        let f = try MappedFile(path: "\(repoRoot)/samples/\(name)")
+        let original = Array(UnsafeRawBufferPointer(start: f.base, count: f.count))
+        let image = try #require(FuzzTarget.kdumpImage(original))
+        #expect(image.format.hasPrefix("kdump-compressed") && image.format.contains("flattened") == name.hasSuffix(".flat"))
+        FuzzTarget.kdump.run(original)
+        var rng = SplitMix64(state: 0xd0d0 ^ UInt64(original.count))
+        for _ in 0..<6 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                // Header and sub-header, the bitmaps and descriptors, or anywhere.
+                let at = [Int.random(in: 0..<8192, using: &rng), Int.random(in: 0..<min(bytes.count, 1 << 18), using: &rng),
+                          Int.random(in: 0..<bytes.count, using: &rng)][Int.random(in: 0...2, using: &rng)]
+                bytes[at] = UInt8.random(in: 0...255, using: &rng)
+            }
+            FuzzTarget.kdump.run(bytes)
+        }
+        FuzzTarget.kdump.run(Array(original.prefix(original.count / 2)))
+        FuzzTarget.kdump.run(Array(original.prefix(600)))
+    }
 }

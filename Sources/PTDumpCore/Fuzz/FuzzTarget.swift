@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The inputs ptdump reads from untrusted sources, each as a function of bytes that must
 /// return (any error is fine) and never trap, hang or grow without bound. `ptdump-fuzz` hands
 /// them to libFuzzer; the tests replay every kept crasher (`tests/fuzz-regressions/`).
@@ -13,6 +17,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case config
     /// A `System.map`, then symbol lookups.
     case systemMap = "system-map"
+    /// A kdump-compressed or flattened dump (libkdumpfile's header, bitmap and note parsing,
+    /// ptdump's page descriptors and decompressors), then every mode on it.
+    case kdump
 
     /// Ranges any one walk may produce: keeps each input's work small.
     static let maxRanges = 2_000
@@ -46,11 +53,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                     }
                 }
             }
+        case .kdump: Self.exercise(Self.kdumpImage(bytes), options: Options())
         case .systemMap:
             guard let map = try? SystemMap(text: String(decoding: bytes, as: UTF8.self)) else { return }
             let s = Symbolizer(map: map, kernelOffset: UInt64(bytes.count) << 21)
             for a: UInt64 in [0, 1 << 63, .max, 0xffff_ffff_8100_0000] { _ = s.describe(VirtualAddress(a)) }
         }
+    }
+
+    /// The image of a kdump file holding `bytes`: written to an unlinked temporary file (the
+    /// reader wants a file it can seek and hand to libkdumpfile), opened by its descriptor.
+    static func kdumpImage(_ bytes: [UInt8]) -> Image? {
+        guard KdumpFile.recognizes(Array(bytes.prefix(16))),
+              let fd = try? KdumpInputStream.temporaryFile() else { return nil }
+        defer { close(fd) }
+        guard KdumpInputStream.write(bytes, to: fd, at: 0) else { return nil }
+        return try? KdumpLoader.load(paths: ["/proc/self/fd/\(fd)"])
     }
 
     /// A raw dump: byte 0 picks the architecture, byte 1 its builder mode, bytes 2–3 flags.
