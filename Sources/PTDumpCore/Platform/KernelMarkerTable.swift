@@ -101,9 +101,11 @@ public struct KernelMarkerTable: Sendable {
             // The array has at least four entries (`table(around:)` wants them): an entry needs
             // three neighbours, counting both ways, unless the piece of memory ends first —
             // then one will do. And markers start regions (the linear map, vmalloc, modules):
-            // at most one or two starts lie in the kernel image, where every word of an array
-            // of pointers does. Each candidate costs a string read, in a compressed dump often
-            // a page decompressed, and .data is full of sorted pointer arrays.
+            // four in a row never all lie in the kernel image (s390's sorted array has the most,
+            // three: the image's start and end, and the identity mapping's end at `_stext`),
+            // where every word of an array of pointers does. Each candidate costs a string
+            // read, in a compressed dump often a page decompressed, and .data is full of
+            // sorted pointer arrays.
             func inRun(_ i: Int) -> Bool {
                 var run = 1, outside = inImage(i - 1) ? 0 : 1, edge = false, k = i
                 while run < 4 {
@@ -121,7 +123,7 @@ public struct KernelMarkerTable: Sendable {
                     k -= stride
                     if !inImage(k - 1) { outside += 1 }
                 }
-                return (run >= 4 && outside >= 2) || (edge && run >= 2 && outside >= 1)
+                return run >= 4 ? outside >= 1 : edge && run >= 2
             }
             var i = 1
             while i < words {
