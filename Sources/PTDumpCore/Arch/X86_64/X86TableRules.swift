@@ -51,13 +51,14 @@ extension X86_64: ArchitectureTableRules {
     }
 }
 
-/// x86 legacy 32-bit paging's table facts (Intel SDM vol. 3, 4.3 "32-bit paging", tables 4-4
-/// to 4-6).
-extension X86Legacy: ArchitectureTableRules {
-    /// PS marks a 4M page in the page directory; in a page table bit 7 is PAT.
-    public func levelBits(kernelLevel level: Int) -> UInt64 { level == 3 ? X86EntryBits.pse.rawValue : 0 }
+extension X86_64 {
+    /// The leaf-kind bit of the 32-bit modes (legacy and PAE): PS in a page-directory entry
+    /// (kernel level 3); in a page-table entry bit 7 is PAT, an attribute.
+    static func levelBits32(kernelLevel level: Int) -> UInt64 { level == 3 ? X86EntryBits.pse.rawValue : 0 }
 
-    public func mask(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
+    /// The diff categories of the 32-bit modes' flag bits, which legacy and PAE entries share:
+    /// the PAT bit is bit 7 of a page-table entry and bit 12 of a large page.
+    static func mask32(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
         switch category {
         case .accessedDirty: return X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue
         case .global: return X86EntryBits.global.rawValue
@@ -67,6 +68,17 @@ extension X86Legacy: ArchitectureTableRules {
         case .software: return 0xe00                      // bits 9–11: ignored by the CPU
         case .pa, .level, .contiguous, .shareability: return 0
         }
+    }
+}
+
+/// x86 legacy 32-bit paging's table facts (Intel SDM vol. 3, 4.3 "32-bit paging", tables 4-4
+/// to 4-6).
+extension X86Legacy: ArchitectureTableRules {
+    /// PS marks a 4M page in the page directory; in a page table bit 7 is PAT.
+    public func levelBits(kernelLevel level: Int) -> UInt64 { X86_64.levelBits32(kernelLevel: level) }
+
+    public func mask(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
+        X86_64.mask32(of: category, kernelLevel: level)
     }
 
     public var hygiene: HygieneRules {
@@ -127,18 +139,10 @@ extension X86EPT: ArchitectureTableRules {
 /// x86 32-bit PAE paging's table facts (Intel SDM vol. 3, 4.4 "PAE paging", tables 4-8 to 4-11).
 extension X86PAE: ArchitectureTableRules {
     /// PS marks a 2M page in the page directory; in a page table bit 7 is PAT.
-    public func levelBits(kernelLevel level: Int) -> UInt64 { level == 3 ? X86EntryBits.pse.rawValue : 0 }
+    public func levelBits(kernelLevel level: Int) -> UInt64 { X86_64.levelBits32(kernelLevel: level) }
 
     public func mask(of category: AttributeCategory, kernelLevel level: Int) -> UInt64 {
-        switch category {
-        case .accessedDirty: return X86EntryBits.accessed.rawValue | X86EntryBits.dirty.rawValue
-        case .global: return X86EntryBits.global.rawValue
-        case .memoryType:
-            return X86EntryBits.pwt.rawValue | X86EntryBits.pcd.rawValue
-                | (level == 4 ? X86EntryBits.pse.rawValue : X86EntryBits.patLarge.rawValue)
-        case .software: return 0xe00                      // bits 9–11: ignored by the CPU
-        case .pa, .level, .contiguous, .shareability: return 0
-        }
+        X86_64.mask32(of: category, kernelLevel: level)
     }
 
     public var hygiene: HygieneRules {
