@@ -52,36 +52,27 @@ public struct KernelMarkerTable: Sendable {
         return nil
     }
 
-    /// Searches only `data` (where the kernel's .data lies, e.g. around VMCOREINFO's data
-    /// symbols) for entries whose name pointers, and their neighbours', point into `image`
-    /// (`[from, from + span)`) and one of which names `shape.anchor`: a few pages read, where
-    /// the string-first search reads the kernel's text and read-only data.
-    public static func find<A: Architecture>(tables: PageTables<A>, root: PhysicalAddress, from: VirtualAddress,
-                                             span: UInt64, data: WalkRange, shape: Shape) -> KernelMarkerTable? {
-        find(tables: tables, root: root, from: from, span: span, windows: [data], shape: shape)
-    }
-
-    /// `find(…data:…)` over several windows in turn, sharing one view of the image: the first
-    /// window holding the array wins.
+    /// Searches only `windows` (where the kernel's .data lies, around VMCOREINFO's data
+    /// symbols), in order, for entries whose name pointers, and their neighbours', point into
+    /// the image (`[from, from + span)`) and one of which names `shape.anchor`: a few pages
+    /// read, where the string-first search reads the kernel's text and read-only data. One view
+    /// of the image serves every window and every string, so each page is translated once.
     static func find<A: Architecture>(tables: PageTables<A>, root: PhysicalAddress, from: VirtualAddress,
                                       span: UInt64, windows: [WalkRange], shape: Shape) -> KernelMarkerTable? {
         let image = KernelImageView(tables: tables, root: root, from: from, span: span)
-        for data in windows {
-            let window = KernelImageView(tables: tables, root: root, from: data.first, span: data.last - data.first)
-            if let t = scan(window, image: image, from: from, span: span, shape: shape) { return t }
+        for window in windows {
+            if let t = scan(window, image: image, shape: shape) { return t }
         }
         return nil
     }
 
     /// One window of the data search.
-    private static func scan<A: Architecture>(_ window: KernelImageView<A>, image: KernelImageView<A>, from: VirtualAddress,
-                                              span: UInt64, shape: Shape) -> KernelMarkerTable? {
-        let tables = image.tables
-        let lo = from.rawValue, hi = from.rawValue &+ span
+    private static func scan<A: Architecture>(_ window: WalkRange, image: KernelImageView<A>, shape: Shape) -> KernelMarkerTable? {
+        let lo = image.from.rawValue, hi = image.from.rawValue &+ image.span
         let stride = shape.entrySize / 8
-        let big = tables.arch.byteOrder == .big
+        let big = image.tables.arch.byteOrder == .big
         var result: KernelMarkerTable?
-        window.chunks { va, raw in
+        image.chunks(in: window) { va, raw in
             let words = raw.count / 8
             func word(_ i: Int) -> UInt64 {
                 let w = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
@@ -298,8 +289,14 @@ public struct KernelImageView<A: Architecture> {
     /// The mapped pieces of the range, in order, one leaf (or less) at a time, read in place
     /// where the memory allows; `body` returns false to stop.
     func chunks(_ body: (VirtualAddress, UnsafeRawBufferPointer) -> Bool) {
-        var at = from.rawValue & ~7
-        let end = from.rawValue &+ span
+        chunks(in: WalkRange(first: from, last: from + span), body)
+    }
+
+    /// `chunks` over `range` (`last` exclusive), which may lie anywhere: the leaves found are
+    /// kept for the view's other reads.
+    func chunks(in range: WalkRange, _ body: (VirtualAddress, UnsafeRawBufferPointer) -> Bool) {
+        var at = range.first.rawValue & ~7
+        let end = range.last.rawValue
         let ps = tables.arch.pageSize
         while at < end {
             guard let (pa, left) = leaf(VirtualAddress(at)) else {
