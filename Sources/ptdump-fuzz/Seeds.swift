@@ -35,24 +35,16 @@ enum Seeds {
         try save(Array("ffffffff81000000 T _stext\nffffffff81000000 T _text\nffffffff82000000 D page_offset_base\n".utf8), "\(dir)/system-map/1.txt")
     }
 
-    /// The first 256 KiB of each real kdump sample (header, bitmaps, notes, the first page
-    /// descriptors and pages), marked incomplete (`DUMP_DH_COMPRESSED_INCOMPLETE`, bit 3 of the
-    /// header's `status` at byte 424) so the reader takes the cut file as a partial dump.
-    /// Flattened files are cut as they are. Run from the repository root; no samples, no seeds.
+    /// `FuzzTarget.kdumpSeed` of each real kdump sample. Run from the repository root; no
+    /// samples, no seeds.
     static func kdumpSeeds(to dir: String) throws {
         let files = ["samples/kdump/x86_64-4level.c-d31.kdump", "samples/kdump/x86_64-4level.l-d31.kdump",
                      "samples/kdump/arm64-4k-48.z-d31.kdump", "samples/kdump/x86_64-4level.c-d31.flat",
                      "samples/x86_64-4level-6.12/vmcore.qemu-zlib.kdump", "samples/arm64-4k-48-6.12/vmcore.qemu-zlib.kdump"]
         for (i, path) in files.enumerated() {
-            let fd = open(path, O_RDONLY)
-            guard fd >= 0 else { continue }
-            defer { close(fd) }
-            var bytes = [UInt8](repeating: 0, count: 256 << 10)
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard n > 432 else { continue }
-            bytes.removeLast(bytes.count - n)
-            if bytes.starts(with: Array("KDUMP   ".utf8)) { bytes[424] |= 0x8 }
-            try save(bytes, "\(dir)/\(i).kdump")
+            guard let f = try? MappedFile(path: path) else { continue }
+            let bytes = Array(UnsafeRawBufferPointer(start: f.base, count: min(f.count, 256 << 10)))
+            try save(FuzzTarget.kdumpSeed(bytes), "\(dir)/\(i).kdump")
         }
     }
 

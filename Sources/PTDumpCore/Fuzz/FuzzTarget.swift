@@ -71,6 +71,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return try? KdumpLoader.load(paths: ["/proc/self/fd/\(fd)"])
     }
 
+    /// A kdump seed from a real file: its first 256 KiB (header, bitmaps, notes, the first
+    /// page descriptors and pages), a kdump-compressed one marked incomplete so the reader
+    /// takes the cut file as a partial dump (a flattened one is cut as it is). The samples are
+    /// little-endian: the flag is in the low byte of `status`.
+    public static func kdumpSeed(_ file: [UInt8]) -> [UInt8] {
+        var bytes = Array(file.prefix(256 << 10))
+        if bytes.count > DiskDumpHeader.statusOffset, bytes.starts(with: Array("KDUMP   ".utf8)) {
+            bytes[DiskDumpHeader.statusOffset] |= UInt8(DiskDumpHeader.incomplete)
+        }
+        return bytes
+    }
+
     /// A raw dump: byte 0 picks the architecture, byte 1 its builder mode, bytes 2–3 flags.
     static func raw(_ bytes: [UInt8]) {
         guard bytes.count > 4 else { return }

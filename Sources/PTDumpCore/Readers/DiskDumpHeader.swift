@@ -38,6 +38,8 @@ struct DiskDumpHeader: Sendable {
 
     static let zlib: UInt32 = 0x1, lzo: UInt32 = 0x2, snappy: UInt32 = 0x4, zstd: UInt32 = 0x20
     static let incomplete: UInt32 = 0x8, excludedVmemmap: UInt32 = 0x10
+    /// Where `status` (compression and the flags above) lies in a 64-bit header.
+    static let statusOffset = 424
     static let compressionBits: UInt32 = zlib | lzo | snappy | zstd
     static let knownStatusBits: UInt32 = compressionBits | incomplete | excludedVmemmap
     static let newestVersion = 6
@@ -96,7 +98,7 @@ struct DiskDumpHeader: Sendable {
         release = h.cString(142, max: 65)
         machine = h.cString(272, max: 65)
         timestamp = (Int64(bitPattern: h.u64(408)), Int64(bitPattern: h.u64(416)))
-        status = h.u32(424)
+        status = h.u32(Self.statusOffset)
         if status & ~Self.knownStatusBits != 0 {
             throw .other("\(name): kdump header flags \(hex(UInt64(status))) include \(hex(UInt64(status & ~Self.knownStatusBits))), no compression or flag ptdump knows (zlib 0x1, lzo 0x2, snappy 0x4, zstd 0x20, incomplete 0x8, excluded vmemmap 0x10)")
         }
