@@ -21,7 +21,7 @@ SWIFTPM   := --scratch-path $(BUILD_DIR)
 
 # apt-get needs root; use sudo when not root.
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEPS      := libelf-dev libkdumpfile-dev zlib1g-dev pkg-config
+DEPS      := libelf-dev libkdumpfile-dev libdeflate-dev zlib1g-dev pkg-config
 
 # Prerequisites run in the order written (deps before build).
 .NOTPARALLEL:

@@ -28,11 +28,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // LZO, snappy and zstd, for the pages of kdump-compressed dumps (zlib comes from CZlib).
-        // The same libraries libkdumpfile links; libkdumpfile-dev depends on their -dev packages.
+        // zlib (through libdeflate), LZO, snappy and zstd, for the pages of kdump-compressed
+        // dumps. LZO, snappy and zstd are the libraries libkdumpfile links (libkdumpfile-dev
+        // depends on their -dev packages); libdeflate inflates zlib pages twice as fast as zlib.
         .systemLibrary(
             name: "CDecompress",
-            providers: [.apt(["liblzo2-dev", "libsnappy-dev", "libzstd-dev"])]
+            providers: [.apt(["libdeflate-dev", "liblzo2-dev", "libsnappy-dev", "libzstd-dev"])]
         ),
         .target(name: "PTDumpCore", dependencies: ["CLibElf", "CLibKdumpFile", "CZlib", "CDecompress"]),
         .executableTarget(

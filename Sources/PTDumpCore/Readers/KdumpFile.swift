@@ -52,7 +52,8 @@ public final class KdumpFile: @unchecked Sendable {
     private let state: Mutex<ReadState>
 
     private struct ReadState: Sendable {
-        var cache = PageCache(capacity: 1024)
+        /// 2 MiB of pages: 512 of 4 KiB (makedumpfile), 32 of QEMU's 64 KiB arm64 blocks.
+        var cache: PageCache
         var pagesRead = 0
         let decoder: KdumpPageDecoder
     }
@@ -107,7 +108,7 @@ public final class KdumpFile: @unchecked Sendable {
         let shift = pageShift
         regions = ram.runs.map { ($0.lowerBound << shift, $0.upperBound << shift) }
         dumpedRegions = dumped.runs.map { ($0.lowerBound << shift, $0.upperBound << shift) }
-        state = Mutex(ReadState(decoder: KdumpPageDecoder(pageSize: Int(size))))
+        state = Mutex(ReadState(cache: PageCache(bytes: 2 << 20, pageSize: Int(size)), decoder: KdumpPageDecoder(pageSize: Int(size))))
 
         headerVersion = h.headerVersion
         compression = h.compression
@@ -166,10 +167,8 @@ public final class KdumpFile: @unchecked Sendable {
             guard data.count == Int(d.size) else {
                 throw .corrupt(firstByte, "its \(d.size) bytes of data at \(hex(d.offset)) lie past the end of \(part.name); the file was cut short")
             }
-            let buffer: [UInt8]
-            switch s.decoder.decode(data, flags: d.flags) {
-            case .success(let page): buffer = page
-            case .failure(let f):
+            var buffer = s.cache.recycle() ?? []
+            if let f = s.decoder.decode(data, flags: d.flags, into: &buffer) {
                 throw .corrupt(firstByte, "its \(d.size) bytes of \(DiskDumpHeader.compressionName(d.flags)) data at "
                     + "\(hex(d.offset)) in \(part.name) do not decompress (\(f.message))")
             }

@@ -1,15 +1,15 @@
 import CDecompress
-import CZlib
 
 /// Turns one page's data in a kdump-compressed file back into the page: zlib, LZO1X, snappy or
 /// zstd as the page descriptor's flags say, or a copy when stored as is. Every decompressor is
 /// told the page size as its output limit and must produce exactly one page.
 ///
-/// The zlib and zstd states are made once and reused for every page (libkdumpfile sets up a
-/// new zlib stream per page). Not thread-safe by itself: `KdumpFile` keeps it in its locked state.
+/// zlib pages go through libdeflate (one call per page, Adler-32 checked). The libdeflate and
+/// zstd states are made once and reused for every page (libkdumpfile sets up a new zlib stream
+/// per page). Not thread-safe by itself: `KdumpFile` keeps it in its locked state.
 final class KdumpPageDecoder: @unchecked Sendable {
     let pageSize: Int
-    private var zlib: UnsafeMutablePointer<z_stream>?
+    private var deflate: OpaquePointer?
     private var zstd: OpaquePointer?
     private static let lzoReady: Bool = ptdump_lzo_init() == 0
 
@@ -18,21 +18,23 @@ final class KdumpPageDecoder: @unchecked Sendable {
     }
 
     deinit {
-        if let z = zlib {
-            inflateEnd(z)
-            z.deinitialize(count: 1)
-            z.deallocate()
-        }
+        if let d = deflate { libdeflate_free_decompressor(d) }
         if let d = zstd { ZSTD_freeDCtx(d) }
     }
 
-    /// The page `data` (stored with `DUMP_DH_COMPRESSED_*` `flags`) holds, or why it cannot be
-    /// had (for the message: "its N bytes of zlib data at ... do not decompress (WHY)").
-    func decode(_ data: [UInt8], flags: UInt32) -> Result<[UInt8], Failure> {
+    /// Decompresses the page `data` (stored with `DUMP_DH_COMPRESSED_*` `flags`) into `page`,
+    /// reusing its storage when it already holds a page's bytes; or says why it cannot (for the
+    /// message: "its N bytes of zlib data at ... do not decompress (WHY)").
+    func decode(_ data: [UInt8], flags: UInt32, into page: inout [UInt8]) -> Failure? {
         if flags == 0 {
-            return data.count == pageSize ? .success(data) : .failure(Failure("\(data.count) bytes stored for a \(pageSize)-byte page"))
+            guard data.count == pageSize else { return Failure("\(data.count) bytes stored for a \(pageSize)-byte page") }
+            page = data
+            return nil
         }
-        var page = [UInt8](repeating: 0, count: pageSize)
+        if page.count != pageSize {
+            // Not zero-filled first: a decompressor that makes fewer bytes than a page fails below.
+            page = [UInt8](unsafeUninitializedCapacity: pageSize) { _, initialized in initialized = pageSize }
+        }
         let produced: Result<Int, Failure> = page.withUnsafeMutableBytes { out in
             data.withUnsafeBytes { input in
                 switch flags {
@@ -45,10 +47,9 @@ final class KdumpPageDecoder: @unchecked Sendable {
             }
         }
         switch produced {
-        case .failure(let f): return .failure(f)
-        case .success(let n) where n != pageSize:
-            return .failure(Failure("they make \(n) bytes, not a \(pageSize)-byte page"))
-        case .success: return .success(page)
+        case .failure(let f): return f
+        case .success(let n) where n != pageSize: return Failure("they make \(n) bytes, not a \(pageSize)-byte page")
+        case .success: return nil
         }
     }
 
@@ -59,31 +60,16 @@ final class KdumpPageDecoder: @unchecked Sendable {
     }
 
     private func inflate(_ input: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Result<Int, Failure> {
-        let z: UnsafeMutablePointer<z_stream>
-        if let existing = zlib {
-            z = existing
-            guard inflateReset(z) == Z_OK else { return .failure(Failure("zlib cannot reset its stream")) }
-        } else {
-            z = .allocate(capacity: 1)
-            z.initialize(to: z_stream())
-            guard inflateInit_(z, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-                z.deinitialize(count: 1)
-                z.deallocate()
-                return .failure(Failure("zlib cannot start"))
-            }
-            zlib = z
-        }
+        if deflate == nil { deflate = libdeflate_alloc_decompressor() }
+        guard let d = deflate else { return .failure(Failure("zlib (libdeflate) cannot start")) }
         guard let src = input.baseAddress, let dst = out.baseAddress else { return .failure(Failure("no data")) }
-        z.pointee.next_in = UnsafeMutablePointer(mutating: src.assumingMemoryBound(to: Bytef.self))
-        z.pointee.avail_in = uInt(input.count)
-        z.pointee.next_out = dst.assumingMemoryBound(to: Bytef.self)
-        z.pointee.avail_out = uInt(out.count)
-        let status = CZlib.inflate(z, Z_FINISH)
-        guard status == Z_STREAM_END else {
-            let why = z.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
-            return .failure(Failure("zlib: \(status == Z_BUF_ERROR ? "more than a page, or cut short" : why)"))
+        var n = 0
+        switch libdeflate_zlib_decompress(d, src, input.count, dst, out.count, &n) {
+        case LIBDEFLATE_SUCCESS: return .success(n)
+        case LIBDEFLATE_INSUFFICIENT_SPACE: return .failure(Failure("zlib: more than a page"))
+        case LIBDEFLATE_SHORT_OUTPUT: return .success(n)
+        default: return .failure(Failure("zlib: not zlib data, damaged, or cut short"))
         }
-        return .success(out.count - Int(z.pointee.avail_out))
     }
 
     private func unlzo(_ input: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Result<Int, Failure> {
