@@ -25,7 +25,10 @@
 #   JOBS=$(nproc)              make -j
 #   PTDUMP=.build/release/ptdump   the ptdump used by the sample step (`make build`)
 #   OUT=samples                where the sample folder is written
-#   KDUMP=zlib,lzo,snappy      also have QEMU write kdump-compressed dumps (kept in WORK)
+#   KDUMP=zlib,lzo,snappy      also have QEMU write kdump-compressed dumps (kept in WORK);
+#                              Debian's QEMU writes only zlib: lzo and snappy need QEMU_DIR
+#   QEMU_DIR=DIR               run DIR/qemu-system-ARCH (tools/capture/build-qemu.sh builds
+#                              Debian's QEMU with lzo and snappy there) with Debian's firmware
 #   TIMEOUT=1800               seconds to wait for the guest
 # Run as root (apt-get, and QEMU's dump files are written 0400).
 set -euo pipefail
@@ -92,6 +95,12 @@ if [[ " $APPEND " == *" kaslr "* ]]; then
     KASLR_ARG=""
 else
     KASLR_ARG="nokaslr"
+fi
+if [ -n "${QEMU_DIR:-}" ]; then
+    [ -x "$QEMU_DIR/$QEMU_BIN" ] || die "no $QEMU_BIN in QEMU_DIR=$QEMU_DIR (tools/capture/build-qemu.sh)"
+    QEMU_BIN=$QEMU_DIR/$QEMU_BIN
+    # Debian's firmware search path (its qemu-system packages are built with this list)
+    MACHINE+=(-L /usr/share/qemu -L /usr/share/seabios -L /usr/lib/ipxe/qemu)
 fi
 CMDLINE=$(echo "console=$CONSOLE panic=-1 $KASLR_ARG $BOOT_ARGS $APPEND" | tr -s ' ' | sed 's/ $//')
 
@@ -236,8 +245,13 @@ do_sample() {
         echo "Linux **$release** ($ARCH), built from Debian's \`linux-source-$RELEASE\` and booted under"
         echo "$($QEMU_BIN --version | head -1 | sed 's/ Copyright.*//'), made by"
         echo
-        echo "    ${kd_formats:+KDUMP=$kd_formats }tools/capture/capture.sh $CASE"
+        echo "    ${QEMU_DIR:+QEMU_DIR=DIR }${kd_formats:+KDUMP=$kd_formats }tools/capture/capture.sh $CASE"
         echo
+        if [ -n "${QEMU_DIR:-}" ]; then
+            echo "with DIR holding the QEMU that \`tools/capture/build-qemu.sh\` builds from Debian's own source package"
+            echo "with LZO and snappy (Debian's binaries have neither) and Debian's firmware."
+            echo
+        fi
         echo "(tools/capture/README.md). Configuration: \`make tinyconfig\` +"
         for f in "${FRAGMENT_FILES[@]}"; do echo "\`tools/capture/configs/$(basename "$f")\`"; done | paste -sd, - | sed 's/,/ + /g'
         echo "(\`config.txt\` is the full \`.config\`). Guest: \`-cpu $CPU -smp $SMP -m $MEM\`, kernel command line"
