@@ -214,6 +214,26 @@ if [ -f ../shared/oracle/x86_64-4level/page_tables_kernel.txt ]; then
     check "an lzo kdump dump of a real kernel prints the kernel's own text with no flags" $? "exit $rc"
 fi
 
+# QEMU's own kdump files in all three compressions (zlib, lzo, snappy: the last two from a QEMU
+# built with them, tools/capture/build-qemu.sh) of one paused moment: every output is the one the
+# compact image saved from the same moment's ELF dump gives.
+for pair in "samples/x86_64-4level-qemu-kdump:0xffffffff81001234" "samples/arm64-4k-48-qemu-kdump:0xffff800008011234"; do
+    Q=${pair%%:*} VA=${pair#*:}
+    for mode in text --check-wx "--format json" "--walk $VA" "--check-tables"; do
+        # shellcheck disable=SC2086
+        [ "$mode" = text ] && args=() || args=($mode)
+        run "${args[@]}" "$Q/image.ptd"; cp "$TMP/out" "$TMP/qemu-elf.out"; erc=$rc
+        for fmt in zlib lzo snappy; do
+            run "${args[@]}" "$Q/vmcore.qemu-$fmt.kdump"
+            [ "$rc" -eq "$erc" ] && [ -s "$TMP/out" ] && cmp -s "$TMP/out" "$TMP/qemu-elf.out"
+            check "$(basename "$Q") kdump-$fmt: $mode prints what the ELF dump's image prints" $? "exit $rc (image: $erc)" "$(diff "$TMP/qemu-elf.out" "$TMP/out" | head -n 3)"
+        done
+    done
+    run "$Q/vmcore.qemu-snappy.kdump"
+    cmp -s "$TMP/out" "$Q/expected.txt"
+    check "$(basename "$Q") kdump-snappy: text is the kernel's own, byte for byte" $? "exit $rc"
+done
+
 # --- riscv64 --------------------------------------------------------------------------
 
 run "$SRV/image.ptd"

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("arm64 golden samples from real 6.1 kernels")
 struct ARM64GoldenTests {
-    static let cases = ["arm64-4k-48", "arm64-64k-48", "arm64-4k-48-kasan", "arm64-16k-47", "arm64-4k-39", "arm64-64k-42", "arm64-16k-48", "arm64-4k-48-4g", "arm64-16k-36", "arm64-64k-48-kasan", "arm64-4k-48-6.12", "arm64-4k-52-lpa2-6.12", "arm64-16k-47-6.12", "arm64-64k-52-6.12", "arm64-4k-48-kasan-6.12"]
+    static let cases = ["arm64-4k-48", "arm64-4k-48-qemu-kdump", "arm64-64k-48", "arm64-4k-48-kasan", "arm64-16k-47", "arm64-4k-39", "arm64-64k-42", "arm64-16k-48", "arm64-4k-48-4g", "arm64-16k-36", "arm64-64k-48-kasan", "arm64-4k-48-6.12", "arm64-4k-52-lpa2-6.12", "arm64-16k-47-6.12", "arm64-64k-52-6.12", "arm64-4k-48-kasan-6.12"]
 
     @Test("text is byte-identical to the kernel's kernel_page_tables", arguments: cases)
     func text(_ name: String) throws {

@@ -3,7 +3,7 @@ import PTDumpCore
 
 /// Real kernels: the compact images in samples/ must print the kernel's own text.
 @Suite struct GoldenTests {
-    static let cases = ["x86_64-4level", "x86_64-5level", "x86_64-rodata-off", "x86_64-4level-kasan", "x86_64-5level-kasan", "x86_64-distro-like", "riscv64-sv39", "x86_64-4level-6.12", "x86_64-5level-6.12", "x86_64-kaslr-pti-6.12", "s390x-region3", "s390x-region2", "riscv64-sv48", "riscv64-sv57"]
+    static let cases = ["x86_64-4level", "x86_64-4level-qemu-kdump", "x86_64-5level", "x86_64-rodata-off", "x86_64-4level-kasan", "x86_64-5level-kasan", "x86_64-distro-like", "riscv64-sv39", "x86_64-4level-6.12", "x86_64-5level-6.12", "x86_64-kaslr-pti-6.12", "s390x-region3", "s390x-region2", "riscv64-sv48", "riscv64-sv57"]
 
     @Test(arguments: cases)
     func textMatchesKernel(_ name: String) throws {

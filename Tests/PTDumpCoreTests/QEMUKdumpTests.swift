@@ -2,19 +2,25 @@ import Foundation
 import Testing
 @testable import PTDumpCore
 
-/// kdump-compressed files written by QEMU itself (`dump-guest-memory -z`, flattened), of the
-/// same paused moment as the samples' text: no machine name in the header, and on arm64
-/// 64 KiB blocks whatever the guest's page size.
+/// kdump-compressed files written by QEMU itself (`dump-guest-memory -z`, `-l`, `-s`;
+/// flattened), of the same paused moment as the samples' text: no machine name in the header,
+/// and on arm64 64 KiB blocks whatever the guest's page size. The lzo and snappy files come
+/// from Debian's QEMU rebuilt with both (tools/capture/build-qemu.sh).
 @Suite("QEMU-written kdump files")
 struct QEMUKdumpTests {
-    static let cases = ["arm64-4k-48-6.12", "x86_64-4level-6.12"]
+    static let cases: [(sample: String, compression: String)] =
+        [("arm64-4k-48-6.12", "zlib"), ("x86_64-4level-6.12", "zlib")]
+        + ["arm64-4k-48-qemu-kdump", "x86_64-4level-qemu-kdump"].flatMap { s in ["zlib", "lzo", "snappy"].map { (s, $0) } }
 
-    static func path(_ name: String) -> String { repoRoot + "/samples/\(name)/vmcore.qemu-zlib.kdump" }
+    static func path(_ name: String, _ compression: String = "zlib") -> String {
+        repoRoot + "/samples/\(name)/vmcore.qemu-\(compression).kdump"
+    }
 
     @Test("text is byte-identical to the kernel's, with no flags", arguments: cases)
-    func text(_ name: String) throws {
-        let image = try ImageLoader.load(path: Self.path(name))
+    func text(_ name: String, _ compression: String) throws {
+        let image = try ImageLoader.load(path: Self.path(name, compression))
         #expect(image.format.contains("flattened"))
+        #expect(image.format.contains(", \(compression), "))
         #expect(image.archSource.description.contains("VMCOREINFO"))
         let platform = try PlatformResolver.resolve(image: image, options: Options())
         let out = TextOutput()
@@ -24,8 +30,8 @@ struct QEMUKdumpTests {
     }
 
     @Test("W^X verdict is the kernel's", arguments: cases)
-    func wx(_ name: String) throws {
-        let image = try ImageLoader.load(path: Self.path(name))
+    func wx(_ name: String, _ compression: String) throws {
+        let image = try ImageLoader.load(path: Self.path(name, compression))
         let platform = try PlatformResolver.resolve(image: image, options: Options())
         let (results, _) = PageTableDump.checkWX(platform: platform, memory: image.memory)
         let expected = readRepoFile("samples/\(name)/wx.txt").split(separator: "\n").last.map(String.init)
