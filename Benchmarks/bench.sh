@@ -22,8 +22,14 @@
 # KASAN-style image (32 TiB of shadow through one shared PUD/PMD/PTE chain, plus 1 GiB of
 # linear map) and the plain 1 GiB arm64 linear map it is measured against; then the real
 # Linux dumps of ../shared/oracle, decompressed once into $CACHE/*.vmcore.elf by
-# ../shared/tools/oracle-check; then the kdump-compressed samples (samples/kdump; ptdump only:
-# the C walker reads ELF cores).
+# ../shared/tools/oracle-check; then the kdump-compressed samples (samples/kdump, and QEMU's
+# kdump-zlib/lzo/snappy files in samples/*/ beside their image.ptd; ptdump only: the C walker
+# reads ELF cores).
+#
+# Each kdump-compressed image is also set against the uncompressed form of the same moment, when
+# the run has it: a `vmcore.elf` in its folder (tools/capture's run folders: pass
+# `$WORK/run/CASE/vmcore.*`), else its folder's `image.ptd` (the compact image saved from the ELF
+# dump), else for samples/kdump/CASE.* the oracle dump $CACHE/CASE.vmcore.elf.
 #
 # Environment: PTDUMP (default .build/release/ptdump), RUNS (default 5), CPU (default 1),
 # PTDUMP_ORACLE_CACHE (default /tmp/ptdump-oracle-cache), SYNTH_X86_GIB, SYNTH_ARM64_GIB.
@@ -75,6 +81,10 @@ if [ ${#images[@]} -eq 0 ]; then
         dumps=("$CACHE"/*.vmcore.elf)
     fi
     images+=("${dumps[@]}" "$PWD"/samples/kdump/*.kdump "$PWD"/samples/kdump/*.flat)
+    for q in "$PWD"/samples/*/vmcore.qemu-*.kdump; do
+        [ -f "$(dirname "$q")/image.ptd" ] && images+=("$(dirname "$q")/image.ptd")
+        images+=("$q")
+    done
     shopt -u nullglob
 fi
 
@@ -119,7 +129,7 @@ echo "| (CPU time measured by: $CLOCK) | | | | | | | |"
 T[version]=$MIN
 
 for img in "${images[@]}"; do
-    name=$(basename "$img")
+    name=$(basename "$(dirname "$img")")/$(basename "$img")
     info=$("$PTDUMP" --info "$img" 2>/dev/null) || { echo "| $name | error: $("$PTDUMP" --info "$img" 2>&1 | head -n 1) | | | | | | |"; continue; }
     arch=$(awk '$1 == "arch" { print $2 }' <<<"$info")
     levels=$(awk '$1 == "levels" { print $2 }' <<<"$info")
@@ -156,5 +166,20 @@ done
 if [ -n "${T[kasan-arm64.ptd.text]:-}" ] && [ -n "${T[linear-arm64-1g.ptd.text]:-}" ]; then
     echo "- KASAN image: text $(ratio "${T[kasan-arm64.ptd.text]}" "${T[linear-arm64-1g.ptd.text]}")× the plain 1 GiB image (goal ≤ 1.5)"
 fi
+# the uncompressed form of the same moment as kdump-compressed IMAGE, if this run timed it
+same_moment() {
+    local dir base c
+    dir=$(dirname "$1") base=$(basename "$1")
+    for c in "$dir/vmcore.elf" "$dir/image.ptd" "$CACHE/${base%%.*}.vmcore.elf"; do
+        [ -n "${T[$(basename "$(dirname "$c")")/$(basename "$c").text]:-}" ] && { echo "$(basename "$(dirname "$c")")/$(basename "$c")"; return; }
+    done
+}
+for img in "${images[@]}"; do
+    head -c 12 "$img" | grep -qaE 'KDUMP|DISKDUMP|makedumpfile' || continue
+    name=$(basename "$(dirname "$img")")/$(basename "$img")
+    ref=$(same_moment "$img")
+    [ -n "$ref" ] && [ -n "${T[$name.text]:-}" ] || continue
+    echo "- $name: $(ratio "${T[$name.text]}" "${T[$ref.text]}")× $ref's CPU time (goal ≤ 2), peak RSS $(mib "${R[$name.text]}") MiB (goal < 64)"
+done
 echo "- ptdump --version: $(ms "${T[version]}") ms (goal ≤ 4)"
 echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
