@@ -62,7 +62,8 @@ import Glibc
                           "arm64-4k-48-6.12", "arm64-4k-48-kasan", "arm64-64k-42", "arm64-64k-48", "arm64-64k-48-kasan",
                           "riscv64-sv39", "x86_64-4level", "x86_64-4level-6.12", "x86_64-4level-kasan", "x86_64-5level",
                           "x86_64-5level-kasan", "x86_64-debian-kaslr-pti", "x86_64-distro-like", "x86_64-rodata-off",
-                          "arm64-4k-52-lpa2-6.12", "arm64-16k-47-6.12", "x86_64-5level-6.12", "s390x-region3", "s390x-region2", "riscv64-sv48", "riscv64-sv57", "x86_64-4level-user", "arm64-64k-52-6.12", "x86_64-kaslr-pti-6.12", "arm64-4k-48-kasan-6.12"]
+                          "arm64-4k-52-lpa2-6.12", "arm64-16k-47-6.12", "x86_64-5level-6.12", "s390x-region3", "s390x-region2", "riscv64-sv48", "riscv64-sv57", "x86_64-4level-user", "arm64-64k-52-6.12", "x86_64-kaslr-pti-6.12", "arm64-4k-48-kasan-6.12",
+                          "x86_64-4level-qemu-kdump", "arm64-4k-48-qemu-kdump"]
 
     @Test(arguments: samples)
     func everyRealCaptureIsClean(name: String) throws {
@@ -74,7 +75,9 @@ import Glibc
 
     /// kdump files know the machine's RAM: the outside-memory check runs, and finds nothing.
     @Test(arguments: ["kdump/x86_64-4level.c-d31.kdump", "kdump/arm64-4k-48.z-d31.kdump",
-                      "arm64-4k-48-6.12/vmcore.qemu-zlib.kdump", "x86_64-4level-6.12/vmcore.qemu-zlib.kdump"])
+                      "arm64-4k-48-6.12/vmcore.qemu-zlib.kdump", "x86_64-4level-6.12/vmcore.qemu-zlib.kdump",
+                      "x86_64-4level-qemu-kdump/vmcore.qemu-lzo.kdump", "x86_64-4level-qemu-kdump/vmcore.qemu-snappy.kdump",
+                      "arm64-4k-48-qemu-kdump/vmcore.qemu-lzo.kdump", "arm64-4k-48-qemu-kdump/vmcore.qemu-snappy.kdump"])
     func kdumpCapturesAreCleanWithTheirMemoryMap(name: String) throws {
         let l = try load("\(repoRoot)/samples/\(name)")
         let r = l.check(l.image.memory.regions)
