@@ -48,9 +48,13 @@ struct FlattenedIndex: Sendable {
     func read(fd: Int32, at offset: UInt64, count: Int) -> [UInt8] {
         guard count > 0, offset < size else { return [] }
         let n = Int(min(UInt64(count), size - offset))
-        var out = [UInt8](repeating: 0, count: n)
         let end = offset + UInt64(n)
         var i = firstRecord(endingAfter: offset)
+        // The usual case, a page's data inside one record: read it straight into the result.
+        if i < records.count, records[i].offset <= offset, records[i].end >= end {
+            return KdumpPart.read(fd: fd, at: records[i].source + (offset - records[i].offset), count: n)
+        }
+        var out = [UInt8](repeating: 0, count: n)
         while i < records.count, records[i].offset < end {
             let r = records[i]
             let from = max(r.offset, offset), to = min(r.end, end)

@@ -131,15 +131,16 @@ final class KdumpPart {
     /// Up to `count` bytes at `offset` of the file open as `fd` (fewer at its end).
     static func read(fd: Int32, at offset: UInt64, count: Int) -> [UInt8] {
         guard count > 0, offset <= UInt64(Int64.max) else { return [] }
-        var out = [UInt8](repeating: 0, count: count)
-        var got = 0
-        while got < count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, count - got, off_t(offset) + off_t(got)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            got += n
+        // Not zero-filled first: only the bytes pread delivered are kept.
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var got = 0
+            while got < count, let base = buffer.baseAddress {
+                let n = pread(fd, base + got, count - got, off_t(offset) + off_t(got))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                got += n
+            }
+            initialized = got
         }
-        out.removeLast(count - got)
-        return out
     }
 }
