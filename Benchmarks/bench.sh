@@ -107,6 +107,8 @@ time_runs() {
     if [ "$RC" -gt 1 ]; then echo "bench: $name: exit $RC: $(head -n 1 "$TMP/err")" >&2; fi
 }
 
+# an image's name in the table: its folder and file (two capture runs both have vmcore.elf)
+label() { echo "$(basename "$(dirname "$1")")/$(basename "$1")"; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "–" }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -129,7 +131,7 @@ echo "| (CPU time measured by: $CLOCK) | | | | | | | |"
 T[version]=$MIN
 
 for img in "${images[@]}"; do
-    name=$(basename "$(dirname "$img")")/$(basename "$img")
+    name=$(label "$img")
     info=$("$PTDUMP" --info "$img" 2>/dev/null) || { echo "| $name | error: $("$PTDUMP" --info "$img" 2>&1 | head -n 1) | | | | | | |"; continue; }
     arch=$(awk '$1 == "arch" { print $2 }' <<<"$info")
     levels=$(awk '$1 == "levels" { print $2 }' <<<"$info")
@@ -171,12 +173,12 @@ same_moment() {
     local dir base c
     dir=$(dirname "$1") base=$(basename "$1")
     for c in "$dir/vmcore.elf" "$dir/image.ptd" "$CACHE/${base%%.*}.vmcore.elf"; do
-        [ -n "${T[$(basename "$(dirname "$c")")/$(basename "$c").text]:-}" ] && { echo "$(basename "$(dirname "$c")")/$(basename "$c")"; return; }
+        [ -n "${T[$(label "$c").text]:-}" ] && { label "$c"; return; }
     done
 }
 for img in "${images[@]}"; do
     head -c 12 "$img" | grep -qaE 'KDUMP|DISKDUMP|makedumpfile' || continue
-    name=$(basename "$(dirname "$img")")/$(basename "$img")
+    name=$(label "$img")
     ref=$(same_moment "$img")
     [ -n "$ref" ] && [ -n "${T[$name.text]:-}" ] || continue
     echo "- $name: $(ratio "${T[$name.text]}" "${T[$ref.text]}")× $ref's CPU time (goal ≤ 2), peak RSS $(mib "${R[$name.text]}") MiB (goal < 64)"

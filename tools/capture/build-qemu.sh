@@ -22,7 +22,7 @@ DIR=${1:-$WORK/qemu}
 JOBS=${JOBS:-$(nproc)}
 say() { echo "== $(date +%T) $*"; }
 
-if ! apt-cache showsrc qemu >/dev/null 2>&1 || [ -z "$(apt-cache showsrc qemu 2>/dev/null)" ]; then
+if [ -z "$(apt-cache showsrc qemu 2>/dev/null)" ]; then
     say "adding deb-src to the APT sources"
     if [ -f /etc/apt/sources.list.d/debian.sources ]; then
         sed -i 's/^Types: deb$/Types: deb deb-src/' /etc/apt/sources.list.d/debian.sources
